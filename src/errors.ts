@@ -52,6 +52,7 @@ export type BencodeErrorCode =
   | 'ERR_BENCODE_INVALID_INTEGER'
   | 'ERR_BENCODE_INVALID_LENGTH'
   | 'ERR_BENCODE_KEY_NOT_STRING'
+  | 'ERR_BENCODE_KEY_NOT_UTF8'
   | 'ERR_BENCODE_UNSORTED_KEYS'
   | 'ERR_BENCODE_DUPLICATE_KEY'
   | 'ERR_BENCODE_NOT_A_DICT'
@@ -115,3 +116,59 @@ export type CreateTorrentErrorCode =
 
 /** A torrent could not be created from the given files. */
 export class CreateTorrentError extends RxTorrentError<CreateTorrentErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
+// Tracker (src/tracker, src/protocol/tracker)
+
+/**
+ * Codes of {@link TrackerError}.
+ *
+ * The request and limit codes (`ERR_TRACKER_QUERY_*`, `*_PARAMETER`, `*_INFO_HASH`, `*_PEER_ID`,
+ * `*_PORT`, `*_PEER_ADDRESS`, `*_SWARMS`, `*_SWARM_FULL`, `*_TOO_MANY_PEERS`) are the client's fault:
+ * the tracker server sends their message back as the bencoded `failure reason`. The others never
+ * reach a client.
+ */
+export type TrackerErrorCode =
+  | 'ERR_TRACKER_QUERY_TOO_LONG'
+  | 'ERR_TRACKER_BAD_QUERY'
+  | 'ERR_TRACKER_REPEATED_PARAMETER'
+  | 'ERR_TRACKER_MISSING_PARAMETER'
+  | 'ERR_TRACKER_BAD_PARAMETER'
+  | 'ERR_TRACKER_BAD_INFO_HASH'
+  | 'ERR_TRACKER_BAD_PEER_ID'
+  | 'ERR_TRACKER_BAD_PORT'
+  | 'ERR_TRACKER_BAD_PEER_ADDRESS'
+  | 'ERR_TRACKER_TOO_MANY_INFO_HASHES'
+  | 'ERR_TRACKER_TOO_MANY_SWARMS'
+  | 'ERR_TRACKER_SWARM_FULL'
+  | 'ERR_TRACKER_TOO_MANY_PEERS'
+  | 'ERR_TRACKER_BAD_COMPACT_PEERS'
+  | 'ERR_TRACKER_BAD_CONFIG';
+
+/** A bad tracker request, a full swarm, a malformed peer list or a bad tracker configuration. */
+export class TrackerError extends RxTorrentError<TrackerErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
+// Wire protocol (src/protocol/wire)
+
+/** Codes of {@link WireError}. */
+export type WireErrorCode =
+  | 'ERR_WIRE_BAD_PROTOCOL'
+  | 'ERR_WIRE_FRAME_TOO_LONG'
+  | 'ERR_WIRE_BAD_LENGTH'
+  | 'ERR_WIRE_UNKNOWN_MESSAGE'
+  | 'ERR_WIRE_TRUNCATED'
+  | 'ERR_WIRE_BITFIELD_LENGTH'
+  | 'ERR_WIRE_BITFIELD_SPARE_BITS'
+  | 'ERR_WIRE_INDEX_OUT_OF_RANGE'
+  | 'ERR_WIRE_BAD_REQUEST'
+  | 'ERR_WIRE_BAD_BLOCK'
+  | 'ERR_WIRE_BAD_EXTENDED_HANDSHAKE'
+  | 'ERR_WIRE_INVALID_ARGUMENT';
+
+/**
+ * A peer broke the wire protocol (BEP 3, 6, 10): a bad handshake, an oversized or malformed
+ * frame, an out-of-range index. `ERR_WIRE_INVALID_ARGUMENT` is the one programmer error: a value
+ * we were asked to encode does not fit its field.
+ */
+export class WireError extends RxTorrentError<WireErrorCode> {}

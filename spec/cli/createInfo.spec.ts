@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseMetainfo } from '../../src/index.js';
+import { content, malformedTorrents } from '../protocol/metainfo/fixtures.js';
+import { runCli } from './run.js';
+
+describe('rxtorrent create / info (CLI)', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rxt-cli-'));
+    await mkdir(join(dir, 'album', 'disc 2'), { recursive: true });
+    await writeFile(join(dir, 'album', 'one.bin'), content(50_000, 1));
+    await writeFile(join(dir, 'album', 'disc 2', 'two.bin'), content(20_000, 2));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('create writes a torrent, prints its info-hash and magnet; info shows the same', async () => {
+    const created = await runCli(['create', 'album', '-t', 'http://127.0.0.1:8000/announce', '-t', 'udp://127.0.0.1:8000',
+      '--piece-length', '16KiB', '--private', '--comment', 'spec', '-o', 'album.torrent'], { cwd: dir });
+    expect(created.code, created.stderr).to.equal(0);
+    const torrent = parseMetainfo(await readFile(join(dir, 'album.torrent')));
+    expect(created.stdout).to.contain(`info-hash ${torrent.infoHash}`);
+    expect(created.stdout).to.match(/^magnet:\?xt=urn:btih:[0-9a-f]{40}/m);
+    expect(created.stderr).to.match(/hashing 100\.0%/);
+    expect(torrent.pieceLength).to.equal(16384);
+    expect(torrent.private).to.equal(true);
+
+    const info = await runCli(['info', 'album.torrent'], { cwd: dir });
+    expect(info.code).to.equal(0);
+    expect(info.stdout).to.contain(torrent.infoHash);
+    expect(info.stdout).to.contain('album/disc 2/two.bin');
+    expect(info.stdout).to.match(/private:\s+yes/);
+
+    const json = await runCli(['info', 'album.torrent', '--json'], { cwd: dir });
+    const parsed = JSON.parse(json.stdout) as { infoHash: string; files: { path: string }[]; trackers: string[][] };
+    expect(parsed.infoHash).to.equal(torrent.infoHash);
+    expect(parsed.files.map((f) => f.path)).to.deep.equal(['album/disc 2/two.bin', 'album/one.bin']);
+    expect(parsed.trackers).to.deep.equal([['http://127.0.0.1:8000/announce'], ['udp://127.0.0.1:8000']]);
+  });
+
+  it('info reads a magnet link', async () => {
+    const r = await runCli(['info', '--json', 'magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&dn=x&tr=http%3A%2F%2Fa']);
+    expect(r.code).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.include({ infoHash: 'c12fe1c06bba254a9dc9f519b335aa7c1367a88a', name: 'x' });
+  });
+
+  describe('usage errors exit 2', () => {
+    const table: [string, string[]][] = [
+      ['unknown command', ['frobnicate']],
+      ['unknown option', ['info', '--bogus', 'x']],
+      ['missing argument', ['create']],
+      ['bad size', ['create', 'album', '--piece-length', 'lots']],
+    ];
+    for (const [name, args] of table) {
+      it(name, async () => expect((await runCli(args, { cwd: dir })).code).to.equal(2));
+    }
+  });
+
+  it('create refuses a bad piece length with one line and exit 1', async () => {
+    const r = await runCli(['create', 'album', '--piece-length', '3KiB', '-o', 'x.torrent'], { cwd: dir });
+    expect(r.code).to.equal(1);
+    expect(r.stderr.trim().split('\n').at(-1)).to.match(/^rxtorrent: ERR_CREATE_BAD_PIECE_LENGTH: /);
+  });
+
+  describe('info on malformed torrents: one line with the code, exit 1', () => {
+    for (const [name, bytes, code] of malformedTorrents()) {
+      it(name, async () => {
+        const file = join(dir, `bad-${name.replace(/\W+/g, '_')}.torrent`);
+        await writeFile(file, bytes);
+        const r = await runCli(['info', file]);
+        expect(r.code).to.equal(1);
+        const lines = r.stderr.trim().split('\n');
+        expect(lines).to.have.length(1);
+        // A file over the cap is refused from its size, before it is read.
+        expect(lines[0]).to.match(new RegExp(`^rxtorrent: ${code === 'ERR_BENCODE_TOO_LARGE' ? 'ERR_METAINFO_TOO_LARGE' : code}: `));
+      });
+    }
+    it('--verbose adds the stack', async () => {
+      const file = join(dir, 'garbage.torrent');
+      await writeFile(file, 'garbage');
+      const r = await runCli(['--verbose', 'info', file]);
+      expect(r.stderr).to.match(/at .*parseMetainfo/);
+    });
+  });
+});

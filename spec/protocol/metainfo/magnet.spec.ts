@@ -1,0 +1,83 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { MagnetError } from '../../../src/errors.js';
+import { formatMagnet, magnetOf, parseMagnet, parseMetainfo } from '../../../src/protocol/metainfo/index.js';
+import { multiFileTorrent } from './fixtures.js';
+
+const HEX = 'c12fe1c06bba254a9dc9f519b335aa7c1367a88a';
+
+function codeOf(uri: string): string | undefined {
+  try {
+    parseMagnet(uri);
+    return undefined;
+  } catch (err) {
+    expect(err).to.be.instanceOf(MagnetError);
+    return (err as MagnetError).code;
+  }
+}
+
+describe('magnet links', () => {
+  it('parses hex btih, dn, xl, repeated tr and x.pe', () => {
+    const m = parseMagnet(
+      `magnet:?xt=urn:btih:${HEX.toUpperCase()}&dn=My+File%20x&xl=1234&tr=http%3A%2F%2Fa%2Fannounce&tr=udp://b:1&tr.1=http%3A%2F%2Fa%2Fannounce&x.pe=127.0.0.1:6881`,
+    );
+    expect(m.infoHash).to.equal(HEX);
+    expect(m.name).to.equal('My File x');
+    expect(m.length).to.equal(1234);
+    expect(m.trackers).to.deep.equal(['http://a/announce', 'udp://b:1']);
+    expect(m.peers).to.deep.equal(['127.0.0.1:6881']);
+  });
+
+  it('parses base32 btih', () => {
+    // base32 of the hex above
+    const bytes = Buffer.from(HEX, 'hex');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+    let bits = '';
+    for (const b of bytes) bits += b.toString(2).padStart(8, '0');
+    const b32 = bits.match(/.{5}/g)!.map((c) => alphabet[parseInt(c, 2)]).join('');
+    expect(parseMagnet(`magnet:?xt=urn:btih:${b32.toLowerCase()}`).infoHash).to.equal(HEX);
+  });
+
+  it('format → parse round-trips', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 20, maxLength: 20 }),
+        fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+        fc.array(fc.webUrl(), { maxLength: 3 }),
+        (hash, name, trackers) => {
+          const infoHash = Buffer.from(hash).toString('hex');
+          const unique = [...new Set(trackers)];
+          const m = parseMagnet(formatMagnet({ infoHash, name, trackers: unique, peers: ['127.0.0.1:1'] }));
+          expect(m.infoHash).to.equal(infoHash);
+          expect(m.name).to.equal(name);
+          expect(m.trackers).to.deep.equal(unique);
+        },
+      ),
+    );
+  });
+
+  it('magnetOf a torrent names its hash, name, length and trackers', () => {
+    const t = parseMetainfo(multiFileTorrent());
+    const m = parseMagnet(magnetOf(t));
+    expect(m.infoHash).to.equal(t.infoHash);
+    expect(m.name).to.equal('folder');
+    expect(m.length).to.equal(t.length);
+    expect(m.trackers).to.have.length(3);
+  });
+
+  describe('rejects', () => {
+    const table: [string, string, string][] = [
+      ['not a magnet', 'http://x', 'ERR_MAGNET_NOT_MAGNET'],
+      ['no xt', 'magnet:?dn=x', 'ERR_MAGNET_NO_INFO_HASH'],
+      ['v2 only', 'magnet:?xt=urn:btmh:1220abcd', 'ERR_MAGNET_NO_INFO_HASH'],
+      ['short hex', `magnet:?xt=urn:btih:${HEX.slice(2)}`, 'ERR_MAGNET_BAD_INFO_HASH'],
+      ['bad hex', `magnet:?xt=urn:btih:${'z'.repeat(40)}`, 'ERR_MAGNET_BAD_INFO_HASH'],
+      ['bad base32', `magnet:?xt=urn:btih:${'1'.repeat(32)}`, 'ERR_MAGNET_BAD_INFO_HASH'],
+      ['too long', `magnet:?xt=urn:btih:${HEX}&dn=${'x'.repeat(70000)}`, 'ERR_MAGNET_TOO_LONG'],
+    ];
+    for (const [name, uri, code] of table) it(name, () => expect(codeOf(uri)).to.equal(code));
+    it('random strings never throw anything but MagnetError', () => {
+      fc.assert(fc.property(fc.string(), (s) => void codeOf(`magnet:?${s}`)), { numRuns: 1000 });
+    });
+  });
+});

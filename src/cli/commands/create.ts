@@ -1,0 +1,71 @@
+/**
+ * `rxtorrent create <file|dir> -t URL... [-o out.torrent] [--piece-length SIZE] [--private] [--comment TEXT]`
+ *
+ * @module
+ */
+import { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { lastValueFrom, tap } from 'rxjs';
+import { magnetOf } from '../../protocol/metainfo/index.js';
+import { createTorrent } from '../../streams/create/createTorrent.js';
+import { progressView } from '../progressView.js';
+import { formatBytes, parseSize } from '../units.js';
+
+/** Options after parsing. */
+interface CreateOptions {
+  tracker: string[];
+  output?: string;
+  pieceLength?: string;
+  private?: boolean;
+  comment?: string;
+}
+
+/**
+ * The `create` command.
+ *
+ * @example
+ * ```ts
+ * program.addCommand(createCommand());
+ * ```
+ */
+export function createCommand(): Command {
+  return new Command('create')
+    .description('create a .torrent from a file or a folder')
+    .argument('<path>', 'file or folder to share')
+    .option('-t, --tracker <url>', 'announce URL (repeat for more tiers)', collect, [])
+    .option('-o, --output <file>', 'where to write the .torrent (default: <name>.torrent)')
+    .option('--piece-length <size>', 'bytes per piece, e.g. 256KiB (default: automatic)')
+    .option('--private', 'private torrent (BEP 27): peers only from the tracker')
+    .option('--comment <text>', 'free-text comment')
+    .action(async (path: string, options: CreateOptions) => {
+      const pieceLength = options.pieceLength === undefined ? undefined : parseSize(options.pieceLength, 'piece length');
+      const started = Date.now();
+      const view = progressView({ stream: process.stderr, label: 'hashing' });
+      const done = await lastValueFrom(
+        createTorrent(path, { trackers: options.tracker, pieceLength, private: options.private, comment: options.comment }).pipe(
+          tap((event) => {
+            if (event.type !== 'progress') return;
+            const seconds = (Date.now() - started) / 1000;
+            const rate = seconds > 0 ? `${formatBytes(event.bytesHashed / seconds)}/s` : '';
+            view.update({
+              fraction: event.totalBytes === 0 ? 1 : event.bytesHashed / event.totalBytes,
+              detail: `${formatBytes(event.bytesHashed)}/${formatBytes(event.totalBytes)} ${rate}`,
+            });
+          }),
+        ),
+      );
+      view.finish();
+      if (done.type !== 'done') return;
+      const output = options.output ?? `${done.torrent.name}.torrent`;
+      await writeFile(output, done.bytes, { flag: 'wx' });
+      const t = done.torrent;
+      process.stdout.write(
+        `created ${output}: ${t.name}, ${formatBytes(t.length)}, ${t.pieceCount} pieces of ${formatBytes(t.pieceLength)}\n` +
+          `info-hash ${t.infoHash}\n${magnetOf(t)}\n`,
+      );
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

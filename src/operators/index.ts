@@ -1,0 +1,6 @@
+/**
+ * Pipeable RxJS operators (`rxtorrent/operators`), one per file.
+ *
+ * @module
+ */
+export {};

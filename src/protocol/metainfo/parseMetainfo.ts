@@ -1,0 +1,103 @@
+/**
+ * `.torrent` bytes → {@link Torrent}. The info-hash is the SHA-1 of the exact `info` bytes.
+ *
+ * @see https://www.bittorrent.org/beps/bep_0003.html#metainfo-files
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { MetainfoError } from '../../errors.js';
+import { toHex } from '../bytes.js';
+import { decodeBencode, dictSpans, type ScanLimits } from '../bencode/index.js';
+import { isDict, optInt, optList, optText, text, type Dict } from './fields.js';
+import { parseInfo } from './parseInfo.js';
+import type { Torrent } from './torrent.js';
+
+/** Largest `.torrent` accepted by default: 32 MiB (a 1 TiB torrent of 1 MiB pieces is 20 MiB). */
+export const MAX_TORRENT_BYTES = 32 * 1024 * 1024;
+
+/** Options of {@link parseMetainfo}. */
+export interface ParseMetainfoConfig {
+  /** Largest input accepted. @default MAX_TORRENT_BYTES */
+  readonly maxBytes?: number;
+}
+
+/**
+ * Parses and validates a `.torrent` file.
+ *
+ * @param bytes - the whole file, untrusted
+ * @param config - size limit
+ * @returns the torrent, with `infoHash` computed over the raw `info` bytes
+ * @throws {@link BencodeError} for malformed bencoding, {@link MetainfoError} for a bad structure
+ * @example
+ * ```ts
+ * const torrent = parseMetainfo(await readFile('ubuntu.torrent'));
+ * console.log(torrent.name, torrent.infoHash);
+ * ```
+ */
+export function parseMetainfo(bytes: Uint8Array, config: ParseMetainfoConfig = {}): Torrent {
+  const limits: ScanLimits = { maxBytes: config.maxBytes ?? MAX_TORRENT_BYTES };
+  const infoSpan = dictSpans(bytes, limits).get('info');
+  if (infoSpan === undefined) throw new MetainfoError('ERR_METAINFO_MISSING_FIELD', 'missing field "info"');
+  const root = decodeBencode(bytes, limits);
+  if (!isDict(root)) throw new MetainfoError('ERR_METAINFO_NOT_A_DICT', 'metainfo is not a dict');
+  const infoBytes = bytes.slice(infoSpan.start, infoSpan.end);
+  return { ...parseInfoBytes(infoBytes, root.info), ...parseOuter(root) };
+}
+
+/**
+ * Parses a bare info dict (as fetched with BEP 9 `ut_metadata`) into a torrent without trackers.
+ *
+ * @param infoBytes - the raw bencoded info dict
+ * @returns the torrent; check `infoHash` against the one you expected
+ * @throws {@link BencodeError} or {@link MetainfoError}
+ * @example
+ * ```ts
+ * const torrent = parseInfoDict(metadata);
+ * if (torrent.infoHash !== magnet.infoHash) throw new Error('wrong metadata');
+ * ```
+ */
+export function parseInfoDict(infoBytes: Uint8Array): Torrent {
+  const info = decodeBencode(infoBytes, { maxBytes: MAX_TORRENT_BYTES });
+  return { ...parseInfoBytes(infoBytes.slice(), info), announce: [], urlList: [] };
+}
+
+function parseInfoBytes(infoBytes: Uint8Array, info: Dict[string] | undefined) {
+  if (!isDict(info)) throw new MetainfoError('ERR_METAINFO_WRONG_TYPE', 'field "info" must be a dict');
+  const infoHashBytes = new Uint8Array(createHash('sha1').update(infoBytes).digest());
+  return { infoHash: toHex(infoHashBytes), infoHashBytes, infoBytes, ...parseInfo(info) };
+}
+
+function parseOuter(root: Dict) {
+  const creation = optInt(root, 'creation date');
+  return {
+    announce: parseTiers(root),
+    urlList: parseUrlList(root),
+    comment: optText(root, 'comment.utf-8') ?? optText(root, 'comment'),
+    createdBy: optText(root, 'created by'),
+    creationDate: creation === undefined ? undefined : new Date(creation * 1000),
+  };
+}
+
+/** BEP 12: `announce-list` wins over `announce`; empty tiers and repeats are dropped. */
+function parseTiers(root: Dict): string[][] {
+  const seen = new Set<string>();
+  const keep = (url: string): boolean => url.length > 0 && !seen.has(url) && seen.add(url) !== undefined;
+  const tiers: string[][] = [];
+  for (const tier of optList(root, 'announce-list') ?? []) {
+    const urls = (Array.isArray(tier) ? tier : []).flatMap((u) => (u instanceof Uint8Array ? [text(u).trim()] : []));
+    const fresh = urls.filter(keep);
+    if (fresh.length > 0) tiers.push(fresh);
+  }
+  if (tiers.length === 0) {
+    const single = optText(root, 'announce')?.trim();
+    if (single !== undefined && keep(single)) tiers.push([single]);
+  }
+  return tiers;
+}
+
+/** BEP 19: `url-list` is one string or a list of strings. */
+function parseUrlList(root: Dict): string[] {
+  const value = root['url-list'];
+  const items = value instanceof Uint8Array ? [value] : Array.isArray(value) ? value : [];
+  return items.flatMap((u) => (u instanceof Uint8Array && u.length > 0 ? [text(u)] : []));
+}
