@@ -1,0 +1,60 @@
+/**
+ * `rxtorrent/tracker`: the HTTP tracker server, its swarm stores, and the tracker wire formats a
+ * tracker client needs too.
+ *
+ * @module
+ */
+
+// Server (src/tracker/server)
+export { createTrackerApp } from './server/createTrackerApp.js';
+export type { TrackerComponents, TrackerConfig, TrackerLogger } from './server/trackerConfig.js';
+export { handleAnnounce } from './server/handleAnnounce.js';
+export type { AnnounceSettings } from './server/handleAnnounce.js';
+export { handleScrape } from './server/handleScrape.js';
+export { clientFailureReason, INTERNAL_FAILURE_REASON } from './server/failureReason.js';
+export type { TrackerStats } from './server/stats.js';
+
+// Swarm stores (src/tracker/store)
+export { memoryStore } from './store/memoryStore.js';
+export type { MemoryStoreConfig } from './store/memoryStore.js';
+export {
+  DEFAULT_INTERVAL_SECONDS,
+  DEFAULT_MAX_PEERS,
+  DEFAULT_MAX_PEERS_PER_SWARM,
+  DEFAULT_MAX_SWARMS,
+  DEFAULT_PEER_TTL_MS,
+  PEER_TTL_SLACK_MS,
+  peerTtlMsFor,
+} from './store/swarmStore.js';
+export type {
+  AnnounceOutcome,
+  PeerAnnounce,
+  StoreStats,
+  SwarmCounts,
+  SwarmStore,
+  SwarmStoreConfig,
+} from './store/swarmStore.js';
+
+// Tracker wire formats (src/protocol/tracker), shared by server and client
+export { parseAnnounceQuery, DEFAULT_MAX_NUMWANT, DEFAULT_NUMWANT } from '../protocol/tracker/announceRequest.js';
+export type {
+  AnnounceEvent,
+  AnnounceQueryOptions,
+  AnnounceRequest,
+  RemoteAddress,
+} from '../protocol/tracker/announceRequest.js';
+export { parseScrapeQuery } from '../protocol/tracker/scrapeRequest.js';
+export type { ScrapeQueryOptions, ScrapeRequest } from '../protocol/tracker/scrapeRequest.js';
+export { parseQueryString, DEFAULT_MAX_QUERY_LENGTH, DEFAULT_MAX_SCRAPE_INFO_HASHES } from '../protocol/tracker/query.js';
+export type { QueryLimits, QueryParams } from '../protocol/tracker/query.js';
+export { encodeAnnounceReply, encodeFailure, encodeScrapeReply } from '../protocol/tracker/reply.js';
+export type { AnnounceReply, PeerListFormat, ReplyPeer, ScrapeFile } from '../protocol/tracker/reply.js';
+export {
+  COMPACT_IPV4_PEER_LENGTH,
+  COMPACT_IPV6_PEER_LENGTH,
+  decodeCompactPeers,
+  encodeCompactPeers,
+  splitByFamily,
+} from '../protocol/tracker/compactPeers.js';
+export { formatPeerAddress, parsePeerAddress } from '../protocol/peerAddress.js';
+export type { IpFamily, PeerAddress } from '../protocol/peerAddress.js';

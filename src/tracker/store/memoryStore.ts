@@ -1,0 +1,143 @@
+/**
+ * The embedded swarm store: everything in one process's memory, bounded by the store limits.
+ *
+ * @module
+ */
+import { TrackerError } from '../../errors.js';
+import type { ScrapeFile } from '../../protocol/tracker/reply.js';
+import { MemorySwarm } from './memorySwarm.js';
+import type { SwarmEntry } from './memorySwarm.js';
+import {
+  DEFAULT_MAX_PEERS,
+  DEFAULT_MAX_PEERS_PER_SWARM,
+  DEFAULT_MAX_SWARMS,
+  DEFAULT_PEER_TTL_MS,
+} from './swarmStore.js';
+import type { AnnounceOutcome, PeerAnnounce, StoreStats, SwarmCounts, SwarmStore, SwarmStoreConfig } from './swarmStore.js';
+
+/** Options of {@link memoryStore}: the shared limits plus an injectable random source. */
+export interface MemoryStoreConfig extends SwarmStoreConfig {
+  /** Uniform in [0, 1); picks which peers an announce gets. @default Math.random */
+  readonly random?: () => number;
+}
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TrackerError('ERR_TRACKER_BAD_CONFIG', `${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Creates an in-memory {@link SwarmStore}, the tracker's default.
+ *
+ * All peers sit in one map in last-seen order, so every operation first drops the expired ones
+ * from its front: amortised O(1) a peer, exact counts and limits, and no timer to stop. A swarm
+ * lives while it has peers; when its last one stops or expires it is forgotten, download count
+ * and all, so swarms nobody uses never fill `maxSwarms`. Expiry assumes `now` does not run
+ * backwards; if it does, a peer merely expires late.
+ *
+ * @param config - TTL, limits and `random`.
+ * @throws {@link TrackerError} `ERR_TRACKER_BAD_CONFIG` for a non-positive limit or TTL.
+ * @example
+ * ```ts
+ * const store = memoryStore({ peerTtlMs: peerTtlMsFor(300) });
+ * const app = createTrackerApp({ interval: 300 }, { store });
+ * ```
+ */
+export function memoryStore(config: MemoryStoreConfig = {}): SwarmStore {
+  const ttlMs = positive('peerTtlMs', config.peerTtlMs ?? DEFAULT_PEER_TTL_MS);
+  const maxSwarms = positive('maxSwarms', config.maxSwarms ?? DEFAULT_MAX_SWARMS);
+  const maxPeersPerSwarm = positive('maxPeersPerSwarm', config.maxPeersPerSwarm ?? DEFAULT_MAX_PEERS_PER_SWARM);
+  const maxPeers = positive('maxPeers', config.maxPeers ?? DEFAULT_MAX_PEERS);
+  const random = config.random ?? Math.random;
+  const swarms = new Map<string, MemorySwarm>();
+  /** Every peer of every swarm by `swarm id + peer id`, least recently seen first. */
+  const peers = new Map<string, SwarmEntry>();
+
+  const counts = (swarm: MemorySwarm | undefined): SwarmCounts => ({
+    complete: swarm?.seeders ?? 0,
+    incomplete: swarm === undefined ? 0 : swarm.size - swarm.seeders,
+    downloaded: swarm?.downloaded ?? 0,
+  });
+
+  const drop = (entry: SwarmEntry): void => {
+    peers.delete(entry.id);
+    entry.swarm.remove(entry);
+    if (entry.swarm.size === 0) swarms.delete(entry.swarm.id);
+  };
+
+  const expire = (now: number): void => {
+    for (const entry of peers.values()) {
+      if (entry.lastSeenMs >= now - ttlMs) break;
+      drop(entry);
+    }
+  };
+
+  const admit = (swarmId: string): MemorySwarm => {
+    let swarm = swarms.get(swarmId);
+    if (swarm === undefined && swarms.size >= maxSwarms) {
+      throw new TrackerError('ERR_TRACKER_TOO_MANY_SWARMS', 'tracker is full: too many torrents');
+    }
+    if (swarm !== undefined && swarm.size >= maxPeersPerSwarm) {
+      throw new TrackerError('ERR_TRACKER_SWARM_FULL', 'swarm is full: too many peers for this torrent');
+    }
+    if (peers.size >= maxPeers) throw new TrackerError('ERR_TRACKER_TOO_MANY_PEERS', 'tracker is full: too many peers');
+    if (swarm === undefined) swarms.set(swarmId, (swarm = new MemorySwarm(swarmId)));
+    return swarm;
+  };
+
+  const announce = (peer: PeerAnnounce, now: number): AnnounceOutcome => {
+    expire(now);
+    const swarmId = hex(peer.infoHash);
+    const id = swarmId + hex(peer.peerId);
+    const key = peer.key === undefined ? undefined : hex(peer.key);
+    let entry = peers.get(id);
+    const moved = entry !== undefined && (entry.host !== peer.host || entry.port !== peer.port);
+    if (moved && entry!.key !== undefined && entry!.key !== key) {
+      throw new TrackerError('ERR_TRACKER_BAD_PARAMETER', 'key does not match the one this peer_id announced with');
+    }
+    if (peer.event === 'stopped') {
+      if (entry !== undefined) drop(entry);
+      return { ...counts(swarms.get(swarmId)), peers: [] };
+    }
+    if (entry === undefined) {
+      const swarm = admit(swarmId);
+      entry = { id, swarm, peerId: peer.peerId.slice(), host: peer.host, port: peer.port, seeder: false, key, lastSeenMs: now, index: -1 };
+      swarm.add(entry);
+    } else {
+      peers.delete(id);
+      Object.assign(entry, { host: peer.host, port: peer.port, key: key ?? entry.key, lastSeenMs: now });
+    }
+    peers.set(id, entry);
+    const { swarm } = entry;
+    if (peer.event === 'completed' && !entry.seeder) swarm.downloaded++;
+    swarm.setSeeder(entry, peer.seeder);
+    // Never hand a peer itself: not by peer id, nor by address (a restarted client's old entry).
+    const self = entry;
+    const skip = (e: SwarmEntry): boolean => e === self || (e.host === self.host && e.port === self.port);
+    const picked = swarm.pick(peer.numwant, skip, random).map((e) => ({ peerId: e.peerId, host: e.host, port: e.port }));
+    return { ...counts(swarm), peers: picked };
+  };
+
+  return {
+    announce: async (peer, now) => announce(peer, now),
+    scrape: async (infoHashes, now): Promise<ScrapeFile[]> => {
+      expire(now);
+      return infoHashes.map((infoHash) => ({ infoHash, ...counts(swarms.get(hex(infoHash))) }));
+    },
+    stats: async (now): Promise<StoreStats> => {
+      expire(now);
+      let seeders = 0;
+      for (const swarm of swarms.values()) seeders += swarm.seeders;
+      return { swarms: swarms.size, seeders, leechers: peers.size - seeders };
+    },
+    sweep: async (now) => expire(now),
+    close: async () => {
+      peers.clear();
+      swarms.clear();
+    },
+  };
+}
