@@ -1,0 +1,4 @@
+export type { PeerKey, BlockRef, SwarmEvent, SchedulerCommand } from './events.js';
+export { PieceScheduler } from './pieceScheduler.js';
+export type { PieceSchedulerConfig } from './pieceScheduler.js';
+export type { PipelineConfig } from './peerSlot.js';

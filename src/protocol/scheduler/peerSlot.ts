@@ -1,0 +1,88 @@
+/**
+ * What the scheduler tracks per peer: its pieces, choke state, requests in flight and the
+ * adaptive depth of its request pipeline.
+ *
+ * @module
+ */
+import { Bitfield } from '../bitfield.js';
+import type { PeerKey } from './events.js';
+
+/** Pipeline tuning, all in one place. */
+export interface PipelineConfig {
+  /** Requests a new peer gets before its rate is known. @default 16 */
+  readonly initialPipeline: number;
+  /** Fewest requests in flight to an unsnubbed peer. @default 4 */
+  readonly minPipeline: number;
+  /** Most requests in flight to one peer (also capped by its BEP 10 `reqq`). @default 500 */
+  readonly maxPipeline: number;
+  /** Keep this much of the peer's measured rate in flight (bandwidth-delay product). @default 2000 */
+  readonly queueTimeMs: number;
+}
+
+/** Mutable per-peer state owned by the scheduler. */
+export class PeerSlot {
+  /** Pieces the peer has. */
+  has: Bitfield;
+  /** Pieces the peer has that we still need: interest is `wanted > 0`. */
+  wanted = 0;
+  /** Whether we told the peer we are interested. */
+  interested = false;
+  /** Whether the peer is choking us (initially true, BEP 3). */
+  choked = true;
+  /** Block id → time the request was sent. */
+  readonly outstanding = new Map<number, number>();
+  /** Blocks whose requests timed out: accepted if they still arrive. */
+  readonly late = new Set<number>();
+  /** Current pipeline depth. */
+  target: number;
+  /** Measured download rate from this peer, bytes/s (smoothed). */
+  rate = 0;
+  /** Bytes received since the last tick. */
+  bytesSinceTick = 0;
+  /** Last time a block arrived, or the time we started waiting. */
+  lastDataAt: number;
+  /** No data for a long time while requests were in flight. */
+  snubbed = false;
+  /** Blocks that arrived without being requested (or as duplicates). */
+  wastedBytes = 0;
+
+  constructor(
+    readonly key: PeerKey,
+    pieceCount: number,
+    /** The peer's own cap on our requests (BEP 10 `reqq`). */
+    readonly maxRequests: number,
+    now: number,
+    config: PipelineConfig,
+  ) {
+    this.has = new Bitfield(pieceCount);
+    this.target = Math.min(config.initialPipeline, maxRequests);
+    this.lastDataAt = now;
+  }
+
+  /** True when we may send requests. */
+  get canRequest(): boolean {
+    return !this.choked && this.outstanding.size < this.target;
+  }
+
+  /**
+   * Re-derives the pipeline depth from the smoothed rate (called once per tick). An idle tick
+   * (nothing was asked of the peer) says nothing about its speed and changes nothing.
+   */
+  adapt(elapsedMs: number, config: PipelineConfig): void {
+    const measured = elapsedMs > 0 && (this.bytesSinceTick > 0 || this.outstanding.size > 0);
+    if (measured) {
+      const instant = (this.bytesSinceTick * 1000) / elapsedMs;
+      this.rate = this.rate === 0 ? instant : this.rate * 0.6 + instant * 0.4;
+    }
+    this.bytesSinceTick = 0;
+    if (this.snubbed) {
+      this.target = 1;
+      return;
+    }
+    if (!measured) return;
+    const wanted = Math.ceil((this.rate * config.queueTimeMs) / 1000 / 16384);
+    // Never shrink below what is in flight by more than half at once: a dip in rate is often noise.
+    const floor = Math.max(config.minPipeline, Math.floor(this.target / 2));
+    this.target = Math.min(this.maxRequests, config.maxPipeline, Math.max(floor, wanted));
+  }
+}
