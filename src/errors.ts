@@ -143,7 +143,16 @@ export type TrackerErrorCode =
   | 'ERR_TRACKER_SWARM_FULL'
   | 'ERR_TRACKER_TOO_MANY_PEERS'
   | 'ERR_TRACKER_BAD_COMPACT_PEERS'
-  | 'ERR_TRACKER_BAD_CONFIG';
+  | 'ERR_TRACKER_BAD_CONFIG'
+  // Tracker client: what an announce can run into.
+  | 'ERR_TRACKER_BAD_URL'
+  | 'ERR_TRACKER_UNSUPPORTED_PROTOCOL'
+  | 'ERR_TRACKER_UNREACHABLE'
+  | 'ERR_TRACKER_TIMEOUT'
+  | 'ERR_TRACKER_HTTP_STATUS'
+  | 'ERR_TRACKER_RESPONSE_TOO_LARGE'
+  | 'ERR_TRACKER_BAD_RESPONSE'
+  | 'ERR_TRACKER_FAILURE_REASON';
 
 /** A bad tracker request, a full swarm, a malformed peer list or a bad tracker configuration. */
 export class TrackerError extends RxTorrentError<TrackerErrorCode> {}
@@ -172,3 +181,70 @@ export type WireErrorCode =
  * we were asked to encode does not fit its field.
  */
 export class WireError extends RxTorrentError<WireErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
+// Storage (src/streams/storage) and the piece pipeline (src/operators)
+
+/** Codes of {@link StorageError}. */
+export type StorageErrorCode =
+  | 'ERR_STORAGE_IO'
+  | 'ERR_STORAGE_NO_SPACE'
+  | 'ERR_STORAGE_READ_ONLY'
+  | 'ERR_STORAGE_CONFLICT'
+  | 'ERR_STORAGE_MISSING'
+  | 'ERR_STORAGE_CHANGED'
+  | 'ERR_STORAGE_CLOSED'
+  | 'ERR_STORAGE_OUT_OF_RANGE';
+
+/**
+ * Reading or writing torrent data failed. Disk errors end the session with this one error;
+ * pieces already verified and written stay intact.
+ */
+export class StorageError extends RxTorrentError<StorageErrorCode> {}
+
+/** Codes of {@link PieceError}. */
+export type PieceErrorCode = 'ERR_PIECE_OUT_OF_RANGE' | 'ERR_PIECE_BAD_BLOCK';
+
+/** A block or piece that does not fit the torrent's geometry (a programming or peer error). */
+export class PieceError extends RxTorrentError<PieceErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
+// Peer connections (src/streams/peer)
+
+/**
+ * Codes of {@link PeerError}.
+ *
+ * Dialling and listening: `ERR_PEER_CONNECT_FAILED` (refused, unreachable: `cause` is the socket
+ * error), `ERR_PEER_CONNECT_TIMEOUT`, `ERR_PEER_LISTEN_FAILED`, `ERR_PEER_OVER_CAP` (the client's
+ * connection cap is reached). Handshake: `ERR_PEER_HANDSHAKE_TIMEOUT`, `ERR_PEER_CLOSED` (closed
+ * before the handshake completed), `ERR_PEER_UNKNOWN_INFO_HASH` (inbound, a torrent we do not
+ * serve), `ERR_PEER_INFO_HASH_MISMATCH` (outbound, the peer answered for another torrent),
+ * `ERR_PEER_SELF` (we dialled ourselves), `ERR_PEER_DUPLICATE` (that peer id is already connected
+ * for this torrent). Open connections: `ERR_PEER_TIMEOUT` (the peer was silent too long),
+ * `ERR_PEER_SOCKET_ERROR` (reset and other socket errors: `cause`), `ERR_PEER_UNEXPECTED_MESSAGE`
+ * (a second bitfield, have-all or have-none). Programmer errors: `ERR_PEER_ALREADY_SUBSCRIBED`
+ * (a second concurrent subscriber to a unicast `messages$`), `ERR_PEER_INVALID_ARGUMENT`.
+ */
+export type PeerErrorCode =
+  | 'ERR_PEER_CONNECT_FAILED'
+  | 'ERR_PEER_CONNECT_TIMEOUT'
+  | 'ERR_PEER_LISTEN_FAILED'
+  | 'ERR_PEER_OVER_CAP'
+  | 'ERR_PEER_HANDSHAKE_TIMEOUT'
+  | 'ERR_PEER_CLOSED'
+  | 'ERR_PEER_UNKNOWN_INFO_HASH'
+  | 'ERR_PEER_INFO_HASH_MISMATCH'
+  | 'ERR_PEER_SELF'
+  | 'ERR_PEER_DUPLICATE'
+  | 'ERR_PEER_TIMEOUT'
+  | 'ERR_PEER_SOCKET_ERROR'
+  | 'ERR_PEER_UNEXPECTED_MESSAGE'
+  | 'ERR_PEER_ALREADY_SUBSCRIBED'
+  | 'ERR_PEER_INVALID_ARGUMENT';
+
+/**
+ * A peer connection failed or was refused: dial or listen failure, handshake timeout or mismatch,
+ * self or duplicate connection, the connection cap, a silent peer. Protocol violations inside
+ * frames are {@link WireError}s.
+ */
+export class PeerError extends RxTorrentError<PeerErrorCode> {}

@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { of } from 'rxjs';
+import { PieceError } from '../../src/errors.js';
+import { assemblePieces } from '../../src/operators/assemblePieces.js';
+import type { ReceivedBlock } from '../../src/protocol/pieces/index.js';
+import { testScheduler } from './marbles.js';
+
+const B = 16384;
+const geometry = { pieceCount: 2, pieceLength: 2 * B, length: 2 * B + 100 };
+const blk = (index: number, begin: number, length: number, fill: number, peer = 'a'): ReceivedBlock => ({
+  peer, index, begin, data: new Uint8Array(length).fill(fill),
+});
+
+describe('assemblePieces', () => {
+  const b00 = blk(0, 0, B, 1);
+  const b01 = blk(0, B, B, 2, 'b');
+  const b10 = blk(1, 0, 100, 3);
+
+  it('emits a piece when its last block arrives, with the peers that sent it', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const blocks = cold('-a-b-c-|', { a: b00, b: b01, c: b10 });
+      const whole = new Uint8Array(2 * B);
+      whole.fill(1, 0, B).fill(2, B);
+      expectObservable(blocks.pipe(assemblePieces(geometry))).toBe('---p-q-|', {
+        p: { index: 0, data: whole, peers: ['a', 'b'] },
+        q: { index: 1, data: new Uint8Array(100).fill(3), peers: ['a'] },
+      });
+    });
+  });
+
+  it('ignores duplicate blocks', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('-a-a-|', { a: b00 }).pipe(assemblePieces(geometry))).toBe('-----|');
+    });
+  });
+
+  it('never / empty / error pass through', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold<ReceivedBlock>('-').pipe(assemblePieces(geometry))).toBe('-');
+      expectObservable(cold<ReceivedBlock>('|').pipe(assemblePieces(geometry))).toBe('|');
+      expectObservable(cold<ReceivedBlock>('-#', undefined, 'boom').pipe(assemblePieces(geometry))).toBe('-#', undefined, 'boom');
+    });
+  });
+
+  it('errors with PieceError on a block that does not fit', () => {
+    const bad: [ReceivedBlock, string][] = [
+      [blk(2, 0, B, 0), 'ERR_PIECE_OUT_OF_RANGE'],
+      [blk(0, 100, B, 0), 'ERR_PIECE_BAD_BLOCK'],
+      [blk(0, 0, 10, 0), 'ERR_PIECE_BAD_BLOCK'],
+      [blk(1, 0, B, 0), 'ERR_PIECE_BAD_BLOCK'],
+    ];
+    for (const [block, code] of bad) {
+      let error: unknown;
+      of(block).pipe(assemblePieces(geometry)).subscribe({ error: (e) => (error = e) });
+      expect(error).to.be.instanceOf(PieceError);
+      expect((error as PieceError).code).to.equal(code);
+    }
+  });
+
+  it('stops on early unsubscribe', () => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const blocks = cold('-a-b-c-|', { a: b00, b: b01, c: b10 });
+      expectObservable(blocks.pipe(assemblePieces(geometry)), '--!').toBe('--');
+      expectSubscriptions(blocks.subscriptions).toBe('^-!');
+    });
+  });
+
+  it('keeps state per subscription', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const op = assemblePieces(geometry);
+      expectObservable(cold('-a-|', { a: b00 }).pipe(op)).toBe('---|');
+      expectObservable(cold('-b-|', { b: b01 }).pipe(op)).toBe('---|');
+    });
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * `verifyPieces(torrent)`: whole pieces → SHA-1 verdicts.
+ *
+ * @module
+ */
+import { map, type OperatorFunction } from 'rxjs';
+import { equalBytes } from '../protocol/bytes.js';
+import { pieceHash, sha1, type Torrent } from '../protocol/metainfo/index.js';
+import type { AssembledPiece, PieceVerdict } from '../protocol/pieces/index.js';
+
+/**
+ * Checks each piece against the metainfo. A failed piece names the peers that sent its blocks,
+ * so the session can return it to the pool and hold those peers to account.
+ *
+ * ```
+ * pieces:   -p0-p1-p2-|
+ * verdicts: -v0-f1-v2-|      (v verified, f failed)
+ * ```
+ *
+ * @param torrent - supplies the expected piece hashes
+ * @returns the operator
+ * @example
+ * ```ts
+ * pieces$.pipe(verifyPieces(torrent), tap((v) => v.type === 'failed' && report(v.peers)));
+ * ```
+ */
+export function verifyPieces(torrent: Pick<Torrent, 'pieces'>): OperatorFunction<AssembledPiece, PieceVerdict> {
+  return map((piece): PieceVerdict =>
+    equalBytes(sha1(piece.data), pieceHash(torrent, piece.index))
+      ? { type: 'verified', index: piece.index, data: piece.data, peers: piece.peers }
+      : { type: 'failed', index: piece.index, peers: piece.peers },
+  );
+}

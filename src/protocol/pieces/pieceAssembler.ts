@@ -1,0 +1,85 @@
+/**
+ * Blocks → whole pieces, one buffer per piece (allocated at its first block; blocks are copied
+ * into it once). The pure core of `assemblePieces`.
+ *
+ * @module
+ */
+import { PieceError } from '../../errors.js';
+import { BLOCK_LENGTH, pieceSize } from '../metainfo/layout.js';
+import type { Torrent } from '../metainfo/torrent.js';
+import type { PeerKey } from '../scheduler/index.js';
+import type { AssembledPiece, ReceivedBlock } from './types.js';
+
+interface Pending {
+  readonly data: Uint8Array;
+  readonly got: Uint8Array;
+  missing: number;
+  readonly peers: Set<PeerKey>;
+}
+
+/** The geometry an assembler needs. */
+export type PieceGeometry = Pick<Torrent, 'pieceCount' | 'pieceLength' | 'length'>;
+
+/**
+ * Collects blocks until pieces are whole.
+ *
+ * @example
+ * ```ts
+ * const assembler = new PieceAssembler(torrent);
+ * const piece = assembler.add(block); // AssembledPiece once the last block arrives
+ * ```
+ */
+export class PieceAssembler {
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly geometry: PieceGeometry) {}
+
+  /** Pieces with at least one block and not yet whole. */
+  get partialCount(): number {
+    return this.pending.size;
+  }
+
+  /** Bytes held in partial pieces. */
+  get bufferedBytes(): number {
+    let n = 0;
+    for (const p of this.pending.values()) n += p.data.length;
+    return n;
+  }
+
+  /**
+   * Adds one block; duplicates are ignored.
+   *
+   * @returns the whole piece when this block completed it
+   * @throws {@link PieceError} for a block outside the piece or not on a 16 KiB boundary
+   */
+  add(block: ReceivedBlock): AssembledPiece | undefined {
+    const { index, begin, data } = block;
+    if (!Number.isInteger(index) || index < 0 || index >= this.geometry.pieceCount) {
+      throw new PieceError('ERR_PIECE_OUT_OF_RANGE', `piece ${index} out of range`);
+    }
+    const size = pieceSize(this.geometry, index);
+    const slot = begin / BLOCK_LENGTH;
+    const expected = Math.min(BLOCK_LENGTH, size - begin);
+    if (!Number.isInteger(slot) || begin < 0 || begin >= size || data.length !== expected) {
+      throw new PieceError('ERR_PIECE_BAD_BLOCK', `block [${begin}, +${data.length}) does not fit piece ${index}`);
+    }
+    let piece = this.pending.get(index);
+    if (piece === undefined) {
+      const blocks = Math.ceil(size / BLOCK_LENGTH);
+      piece = { data: new Uint8Array(size), got: new Uint8Array(blocks), missing: blocks, peers: new Set() };
+      this.pending.set(index, piece);
+    }
+    if (piece.got[slot] === 1) return undefined;
+    piece.got[slot] = 1;
+    piece.data.set(data, begin);
+    piece.peers.add(block.peer);
+    if (--piece.missing > 0) return undefined;
+    this.pending.delete(index);
+    return { index, data: piece.data, peers: [...piece.peers] };
+  }
+
+  /** Forgets a partial piece (its blocks will be fetched again). */
+  drop(index: number): void {
+    this.pending.delete(index);
+  }
+}

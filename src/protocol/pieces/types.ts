@@ -1,0 +1,33 @@
+/**
+ * The values that flow down the piece pipeline:
+ * block (accepted by the scheduler) → AssembledPiece → PieceVerdict → PieceWritten.
+ *
+ * @module
+ */
+import type { PeerKey } from '../scheduler/index.js';
+
+/** A block the scheduler accepted: we asked for it and it arrived first. */
+export interface ReceivedBlock {
+  readonly peer: PeerKey;
+  readonly index: number;
+  readonly begin: number;
+  readonly data: Uint8Array;
+}
+
+/** Every block of a piece, in one buffer, with the peers that sent them. */
+export interface AssembledPiece {
+  readonly index: number;
+  readonly data: Uint8Array;
+  readonly peers: readonly PeerKey[];
+}
+
+/** The SHA-1 verdict on an assembled piece. */
+export type PieceVerdict =
+  | { readonly type: 'verified'; readonly index: number; readonly data: Uint8Array; readonly peers: readonly PeerKey[] }
+  | { readonly type: 'failed'; readonly index: number; readonly peers: readonly PeerKey[] };
+
+/** Acknowledgement from storage: the piece is on disk. */
+export interface PieceWritten {
+  readonly index: number;
+  readonly length: number;
+}

@@ -1,0 +1,5 @@
+export type { PieceStorage } from './pieceStorage.js';
+export { openFileStorage } from './fileStorage.js';
+export type { FileStorage, FileStorageConfig } from './fileStorage.js';
+export { memoryStorage } from './memoryStorage.js';
+export type { MemoryStorage } from './memoryStorage.js';
