@@ -11,7 +11,7 @@ describe('recheckPieces', () => {
 
   it('finds the valid pieces and reports progress up to the total', async () => {
     const corrupt = data.slice();
-    corrupt[16384 * 2 + 7] ^= 1;
+    corrupt[16384 * 2 + 7] = (corrupt[16384 * 2 + 7] ?? 0) ^ 1;
     const events = await lastValueFrom(recheckPieces(torrent, memoryStorage(torrent, { data: corrupt })).pipe(toArray()));
     const progress = events.filter((e) => e.type === 'progress');
     expect(progress.map((e) => e.checked)).to.deep.equal([1, 2, 3, 4, 5, 6]);
