@@ -70,6 +70,11 @@ describe('bencode scanner', () => {
       expect(dictSpans(bytes).get('zzz')).to.deep.equal({ start: 26, end: 28 });
     });
     it('requires a dict', () => expect(codeOf(() => dictSpans(enc('le')))).to.equal('ERR_BENCODE_NOT_A_DICT'));
+    it('with utf8Keys off, accepts binary keys and leaves binary top-level keys out', () => {
+      const bytes = new Uint8Array([...enc('d2:'), 0xff, 0xfe, ...enc('i1e1:ad2:'), 0xff, 0xfe, ...enc('i2eee')]);
+      expect(codeOf(() => dictSpans(bytes))).to.equal('ERR_BENCODE_KEY_NOT_UTF8');
+      expect([...dictSpans(bytes, { utf8Keys: false }).keys()]).to.deep.equal(['a']);
+    });
   });
 
   describe('codec', () => {

@@ -89,6 +89,13 @@ describe('parseMetainfo', () => {
     expect(t.pieceCount).to.equal(2);
   });
 
+  it('ignores BEP 52 piece layers keyed by binary hashes', () => {
+    const layers = Buffer.concat([enc('d32:'), Buffer.alloc(32, 0xff), enc('0:e')]);
+    const t = rawTorrent({ ...singleInfo(), 'meta version': 2 });
+    const withLayers = Buffer.concat([t.subarray(0, t.length - 1), enc('12:piece layers'), layers, enc('e')]);
+    expect(parseMetainfo(withLayers).infoHash).to.equal(parseMetainfo(t).infoHash);
+  });
+
   it('parses a bare info dict (BEP 9 metadata)', () => {
     const infoBytes = encodeBencode(singleInfo());
     const t = parseInfoDict(infoBytes);

@@ -15,7 +15,7 @@ describe('PieceHasher', () => {
 
   it('gives the same hashes for any chunking (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40_000 }), fc.array(fc.nat(data.length), { maxLength: 20 }), (pieceLength, cuts) => {
+      fc.property(fc.integer({ min: 64, max: 40_000 }), fc.array(fc.nat(data.length), { maxLength: 20 }), (pieceLength, cuts) => {
         const points = [...new Set([0, ...cuts, data.length])].sort((a, b) => a - b);
         const hasher = new PieceHasher(pieceLength);
         for (let i = 1; i < points.length; i++) hasher.update(data.subarray(points[i - 1], points[i]));

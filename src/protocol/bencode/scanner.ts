@@ -25,6 +25,12 @@ export interface ScanLimits {
   readonly maxDepth?: number;
   /** Reject dict keys that are not sorted by raw bytes. Duplicate keys are always rejected. @default false */
   readonly sortedKeys?: boolean;
+  /**
+   * Reject dict keys that are not UTF-8. On by default because the `bencode` package turns such
+   * keys into hex strings that can collide with real keys; turn it off only to take spans of a
+   * document whose binary-keyed parts you will not decode (BEP 52 `piece layers`). @default true
+   */
+  readonly utf8Keys?: boolean;
 }
 
 /** Default cap on the size of scanned input (64 MiB: far above any real `.torrent`). */
@@ -63,7 +69,7 @@ export function scanBencode(bytes: Uint8Array, limits: ScanLimits = {}): Span {
     throw new BencodeError('ERR_BENCODE_TOO_LARGE', `input of ${bytes.length} bytes exceeds ${maxBytes}`, 0);
   }
   if (bytes.length === 0) throw new BencodeError('ERR_BENCODE_TRUNCATED', 'empty input', 0);
-  const scanner = new Scanner(bytes, limits.maxDepth ?? DEFAULT_MAX_BENCODE_DEPTH, limits.sortedKeys ?? false);
+  const scanner = new Scanner(bytes, limits.maxDepth ?? DEFAULT_MAX_BENCODE_DEPTH, limits.sortedKeys ?? false, limits.utf8Keys ?? true);
   const end = scanner.skipValue(0, 0);
   if (end !== bytes.length) {
     throw new BencodeError('ERR_BENCODE_TRAILING_BYTES', `${bytes.length - end} bytes after the value`, end);
@@ -73,7 +79,8 @@ export function scanBencode(bytes: Uint8Array, limits: ScanLimits = {}): Span {
 
 /**
  * Validates `bytes` like {@link scanBencode}, requires a dict at the top, and returns the raw span
- * of each of its values by key. The key is decoded as UTF-8 (keys that are not UTF-8 are refused).
+ * of each of its values by key. Keys are decoded as UTF-8; with `utf8Keys: false`, top-level keys
+ * that are not UTF-8 are left out of the map.
  *
  * @param bytes - untrusted input holding one bencoded dict
  * @param limits - size, depth and key-order rules
@@ -88,17 +95,25 @@ export function dictSpans(bytes: Uint8Array, limits: ScanLimits = {}): Map<strin
   scanBencode(bytes, limits);
   if (bytes[0] !== D) throw new BencodeError('ERR_BENCODE_NOT_A_DICT', 'top-level value is not a dict', 0);
   // The input is valid now, so an unbounded second walk over the top level is safe.
-  const scanner = new Scanner(bytes, Number.MAX_SAFE_INTEGER, false);
+  const scanner = new Scanner(bytes, Number.MAX_SAFE_INTEGER, false, false);
   const spans = new Map<string, Span>();
   let pos = 1;
   while (bytes[pos] !== E) {
     const keyEnd = scanner.skipString(pos);
-    const key = utf8.decode(scanner.stringContent(pos, keyEnd));
+    const key = decodeKey(scanner.stringContent(pos, keyEnd));
     const valueEnd = scanner.skipValue(keyEnd, 1);
-    spans.set(key, { start: keyEnd, end: valueEnd });
+    if (key !== undefined) spans.set(key, { start: keyEnd, end: valueEnd });
     pos = valueEnd;
   }
   return spans;
+}
+
+function decodeKey(key: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(key);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The walker. Recursion depth is bounded by `maxDepth`, so the JS stack is safe. */
@@ -107,6 +122,7 @@ class Scanner {
     private readonly bytes: Uint8Array,
     private readonly maxDepth: number,
     private readonly sortedKeys: boolean,
+    private readonly utf8Keys: boolean,
   ) {}
 
   /** Returns the offset just past the value that starts at `pos`. */
@@ -189,10 +205,8 @@ class Scanner {
 
   /** Keys must be UTF-8 (the `bencode` package turns other keys into colliding hex) and unique. */
   private checkKey(key: Uint8Array, previous: Uint8Array | undefined, pos: number): void {
-    try {
-      utf8.decode(key);
-    } catch (cause) {
-      throw new BencodeError('ERR_BENCODE_KEY_NOT_UTF8', 'dict key is not UTF-8', pos, { cause });
+    if (this.utf8Keys && decodeKey(key) === undefined) {
+      throw new BencodeError('ERR_BENCODE_KEY_NOT_UTF8', 'dict key is not UTF-8', pos);
     }
     if (previous === undefined) return;
     const order = compareBytes(previous, key);

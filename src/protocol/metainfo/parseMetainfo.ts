@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { MetainfoError } from '../../errors.js';
 import { toHex } from '../bytes.js';
-import { decodeBencode, dictSpans, type ScanLimits } from '../bencode/index.js';
+import { decodeBencode, dictSpans, type BencodeValue, type ScanLimits } from '../bencode/index.js';
 import { isDict, optInt, optList, optText, text, type Dict } from './fields.js';
 import { parseInfo } from './parseInfo.js';
 import type { Torrent } from './torrent.js';
@@ -36,13 +36,22 @@ export interface ParseMetainfoConfig {
  */
 export function parseMetainfo(bytes: Uint8Array, config: ParseMetainfoConfig = {}): Torrent {
   const limits: ScanLimits = { maxBytes: config.maxBytes ?? MAX_TORRENT_BYTES };
-  const infoSpan = dictSpans(bytes, limits).get('info');
+  // Hybrid torrents carry BEP 52 `piece layers`, keyed by binary hashes: take spans without the
+  // UTF-8 key rule, then decode only the fields we read (each under that rule).
+  const spans = dictSpans(bytes, { ...limits, utf8Keys: false });
+  const infoSpan = spans.get('info');
   if (infoSpan === undefined) throw new MetainfoError('ERR_METAINFO_MISSING_FIELD', 'missing field "info"');
-  const root = decodeBencode(bytes, limits);
-  if (!isDict(root)) throw new MetainfoError('ERR_METAINFO_NOT_A_DICT', 'metainfo is not a dict');
+  const root: Dict = {};
+  for (const key of OUTER_FIELDS) {
+    const span = spans.get(key);
+    if (span !== undefined) root[key] = decodeBencode(bytes.subarray(span.start, span.end), limits);
+  }
   const infoBytes = bytes.slice(infoSpan.start, infoSpan.end);
-  return { ...parseInfoBytes(infoBytes, root.info), ...parseOuter(root) };
+  return { ...parseInfoBytes(infoBytes, decodeBencode(infoBytes, limits)), ...parseOuter(root) };
 }
+
+/** The top-level fields read besides `info`. */
+const OUTER_FIELDS = ['announce', 'announce-list', 'comment', 'comment.utf-8', 'created by', 'creation date', 'url-list'];
 
 /**
  * Parses a bare info dict (as fetched with BEP 9 `ut_metadata`) into a torrent without trackers.
@@ -61,7 +70,7 @@ export function parseInfoDict(infoBytes: Uint8Array): Torrent {
   return { ...parseInfoBytes(infoBytes.slice(), info), announce: [], urlList: [] };
 }
 
-function parseInfoBytes(infoBytes: Uint8Array, info: Dict[string] | undefined) {
+function parseInfoBytes(infoBytes: Uint8Array, info: BencodeValue) {
   if (!isDict(info)) throw new MetainfoError('ERR_METAINFO_WRONG_TYPE', 'field "info" must be a dict');
   const infoHashBytes = new Uint8Array(createHash('sha1').update(infoBytes).digest());
   return { infoHash: toHex(infoHashBytes), infoHashBytes, infoBytes, ...parseInfo(info) };

@@ -1,0 +1,251 @@
+#!/usr/bin/python3
+"""libtorrent 2.0.x driver for rxtorrent's interop specs (run with /usr/bin/python3).
+
+Subcommands (see spec/helpers/clients.ts for the TypeScript side):
+  infohash TORRENT [--json]
+  create PATH OUT --tracker URL [--tracker URL ...] [--piece-size N] [--v1-only]
+  recheck TORRENT SAVE_PATH                       -> "VALID <have> <total>"
+  seed TORRENT SAVE_PATH --port P [--seed-mode] [--peer IP:PORT ...]
+  leech (TORRENT | --magnet URI) SAVE_PATH --port P [--peer IP:PORT ...] [--exit-when-done]
+
+seed/leech print, on stdout and unbuffered:
+  LISTENING <port>            once the listen socket is open
+  METADATA <v1 info-hash>     when a magnet's metadata arrived
+  PEER connect|disconnect ... on peer connects and disconnects
+  HASHFAIL <piece>            when a downloaded piece fails its hash check
+  TRACKER reply|error ...     on tracker replies and errors
+  PROGRESS <fraction> <state> peers=<n> down=<B/s> up=<B/s> uploaded=<bytes>   once a second
+  READY (seed) / DONE (leech) once, when the torrent is complete and verified
+--peer IP:PORT is dialled right away, then every 3 s while not connected to it (at most 100
+rounds; a leecher stops once finished), so the other side may start later.
+Errors (error-category alerts) go to stderr. SIGTERM/SIGINT exit cleanly with status 0;
+a failed listen exits with status 3.
+"""
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+
+import libtorrent as lt
+
+RECONNECT_EVERY_S = 3
+MAX_RECONNECTS = 100
+
+
+def out(*parts):
+    sys.stdout.write(' '.join(str(p) for p in parts) + '\n')
+    sys.stdout.flush()
+
+
+def err(*parts):
+    sys.stderr.write(' '.join(str(p) for p in parts) + '\n')
+    sys.stderr.flush()
+
+
+def session_for(port, upload_limit=0, download_limit=0):
+    cat = lt.alert.category_t
+    mask = (cat.error_notification | cat.status_notification | cat.storage_notification
+            | cat.tracker_notification | cat.connect_notification | cat.peer_notification)
+    return lt.session({
+        'listen_interfaces': '127.0.0.1:%d' % port,
+        'outgoing_interfaces': '127.0.0.1',
+        'allow_multiple_connections_per_ip': True,
+        'enable_dht': False, 'enable_lsd': False, 'enable_upnp': False, 'enable_natpmp': False,
+        'enable_incoming_utp': False, 'enable_outgoing_utp': False,
+        'max_retry_port_bind': 0,
+        'min_reconnect_time': 1,
+        'max_failcount': 1000,
+        'in_enc_policy': 2, 'out_enc_policy': 2,  # plain
+        'min_announce_interval': 1,
+        'announce_to_all_tiers': True, 'announce_to_all_trackers': True,
+        # every tracker in the specs is on 127.0.0.1 with whatever path the spec chose
+        'ssrf_mitigation': False,
+        'stop_tracker_timeout': 1,
+        'upload_rate_limit': upload_limit, 'download_rate_limit': download_limit,
+        'alert_mask': mask,
+    })
+
+
+def parse_peer(s):
+    host, _, port = s.rpartition(':')
+    return (host, int(port))
+
+
+def cmd_infohash(a):
+    ti = lt.torrent_info(a.torrent)
+    v1 = str(ti.info_hashes().v1)
+    if not a.json:
+        out(v1)
+        out(ti.num_pieces(), ti.total_size())
+        return 0
+    fs = ti.files()
+    files = [{'path': fs.file_path(i), 'size': fs.file_size(i),
+              'pad': bool(fs.file_flags(i) & lt.file_storage.flag_pad_file)}
+             for i in range(fs.num_files())]
+    out(json.dumps({
+        'infoHash': v1, 'name': ti.name(), 'files': files,
+        'pieceLength': ti.piece_length(), 'numPieces': ti.num_pieces(),
+        'totalSize': ti.total_size(), 'trackers': [t.url for t in ti.trackers()],
+        'v2': ti.info_hashes().has_v2(),
+    }, ensure_ascii=False))
+    return 0
+
+
+def cmd_create(a):
+    path = os.path.abspath(a.path)
+    fs = lt.file_storage()
+    lt.add_files(fs, path)
+    flags = lt.create_torrent.v1_only if a.v1_only else 0
+    ct = lt.create_torrent(fs, a.piece_size, flags=flags)
+    for tier, url in enumerate(a.tracker or []):
+        ct.add_tracker(url, tier)
+    ct.set_creator('rxtorrent lt_driver')
+    lt.set_piece_hashes(ct, os.path.dirname(path))
+    with open(a.out, 'wb') as f:
+        f.write(lt.bencode(ct.generate()))
+    out(str(lt.torrent_info(a.out).info_hashes().v1))
+    return 0
+
+
+def cmd_recheck(a):
+    ses = session_for(0)
+    atp = lt.add_torrent_params()
+    atp.ti = lt.torrent_info(a.torrent)
+    atp.save_path = a.save_path
+    atp.flags &= ~(lt.torrent_flags.auto_managed | lt.torrent_flags.paused)
+    # Without resume data libtorrent hashes every piece found on disk when the torrent is added
+    # (a paused torrent would not be checked at all, so no force_recheck() here).
+    h = ses.add_torrent(atp)
+    h.replace_trackers([])  # a recheck never announces
+    deadline = time.time() + 600
+    while time.time() < deadline:
+        ses.wait_for_alert(200)
+        for al in ses.pop_alerts():
+            if isinstance(al, lt.torrent_checked_alert):
+                st = h.status()
+                out('VALID', st.num_pieces, atp.ti.num_pieces())
+                return 0
+            if al.category() & lt.alert.category_t.error_notification:
+                err(type(al).__name__, al.message())
+    err('recheck timed out')
+    return 1
+
+
+def cmd_transfer(a, seeding):
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    ses = session_for(a.port, a.upload_limit, a.download_limit)
+    if getattr(a, 'magnet', None):
+        atp = lt.parse_magnet_uri(a.magnet)
+        save_path = a.args[0]
+    else:
+        atp = lt.add_torrent_params()
+        atp.ti = lt.torrent_info(a.args[0])
+        save_path = a.args[1]
+    atp.save_path = save_path
+    atp.flags &= ~lt.torrent_flags.auto_managed
+    atp.flags &= ~lt.torrent_flags.paused
+    if seeding and a.seed_mode:
+        atp.flags |= lt.torrent_flags.seed_mode
+    h = ses.add_torrent(atp)
+    peers = [parse_peer(p) for p in (a.peer or [])]
+    for p in peers:
+        h.connect_peer(p)
+    done_word = 'READY' if seeding else 'DONE'
+    announced = False
+    reconnects = 0
+    next_tick = time.time()
+    next_reconnect = next_tick + RECONNECT_EVERY_S
+    while not stop:
+        ses.wait_for_alert(100)
+        for al in ses.pop_alerts():
+            if isinstance(al, lt.listen_succeeded_alert):
+                if str(al.socket_type) == 'tcp':  # the UDP socket opens too, even with uTP off
+                    out('LISTENING', al.port)
+            elif isinstance(al, lt.listen_failed_alert):
+                err('listen failed:', al.message())
+                if str(al.socket_type) == 'tcp':
+                    return 3
+            elif isinstance(al, lt.metadata_received_alert):
+                out('METADATA', str(h.status().info_hashes.v1))
+            elif isinstance(al, lt.peer_connect_alert):
+                out('PEER connect', '%s:%d' % al.endpoint)
+            elif isinstance(al, lt.peer_disconnected_alert):
+                out('PEER disconnect', '%s:%d' % al.endpoint, al.error.message())
+            elif isinstance(al, lt.hash_failed_alert):
+                out('HASHFAIL', al.piece_index)
+            elif isinstance(al, lt.tracker_reply_alert):
+                out('TRACKER reply peers=%d' % al.num_peers, al.tracker_url())
+            elif isinstance(al, (lt.tracker_error_alert, lt.tracker_warning_alert)):
+                out('TRACKER error', al.message())
+            elif al.category() & lt.alert.category_t.error_notification:
+                err(type(al).__name__, al.message())
+        if not announced:
+            st = h.status()
+            if st.has_metadata and (st.is_seeding or st.is_finished) and st.state not in (
+                    lt.torrent_status.checking_files, lt.torrent_status.checking_resume_data):
+                announced = True
+                out(done_word)
+                if not seeding and a.exit_when_done:
+                    break
+        now = time.time()
+        if now < next_tick:
+            continue
+        next_tick = now + 1
+        st = h.status()
+        out('PROGRESS %.4f %s peers=%d down=%d up=%d uploaded=%d' % (
+            st.progress, str(st.state).split('.')[-1], st.num_peers,
+            st.download_payload_rate, st.upload_payload_rate, st.total_payload_upload))
+        if peers and reconnects < MAX_RECONNECTS and now >= next_reconnect \
+                and (seeding or not st.is_finished):
+            reconnects += 1
+            next_reconnect = now + RECONNECT_EVERY_S
+            connected = {tuple(pi.ip) for pi in h.get_peer_info()}
+            for p in peers:
+                if p not in connected:
+                    h.connect_peer(p)
+    ses.pause()
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(prog='lt_driver.py')
+    sub = p.add_subparsers(dest='cmd', required=True)
+    s = sub.add_parser('infohash')
+    s.add_argument('torrent')
+    s.add_argument('--json', action='store_true')
+    s = sub.add_parser('create')
+    s.add_argument('path')
+    s.add_argument('out')
+    s.add_argument('--tracker', action='append')
+    s.add_argument('--piece-size', type=int, default=0)
+    s.add_argument('--v1-only', action='store_true')
+    s = sub.add_parser('recheck')
+    s.add_argument('torrent')
+    s.add_argument('save_path')
+    for name in ('seed', 'leech'):
+        s = sub.add_parser(name)
+        s.add_argument('args', nargs='+', help='TORRENT SAVE_PATH, or SAVE_PATH with --magnet')
+        s.add_argument('--port', type=int, required=True)
+        s.add_argument('--peer', action='append', help='IP:PORT to dial')
+        s.add_argument('--upload-limit', type=int, default=0, help='bytes/s, 0 = unlimited')
+        s.add_argument('--download-limit', type=int, default=0, help='bytes/s, 0 = unlimited')
+        if name == 'seed':
+            s.add_argument('--seed-mode', action='store_true')
+        else:
+            s.add_argument('--magnet')
+            s.add_argument('--exit-when-done', action='store_true')
+    a = p.parse_args()
+    if a.cmd in ('seed', 'leech'):
+        want = 1 if getattr(a, 'magnet', None) else 2
+        if len(a.args) != want:
+            p.error('%s expects %s' % (a.cmd, 'SAVE_PATH' if want == 1 else 'TORRENT SAVE_PATH'))
+        return cmd_transfer(a, a.cmd == 'seed')
+    return {'infohash': cmd_infohash, 'create': cmd_create, 'recheck': cmd_recheck}[a.cmd](a)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
