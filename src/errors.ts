@@ -248,3 +248,12 @@ export type PeerErrorCode =
  * frames are {@link WireError}s.
  */
 export class PeerError extends RxTorrentError<PeerErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
+// Client and sessions (src/streams/client, src/streams/session)
+
+/** Codes of {@link ClientError}. */
+export type ClientErrorCode = 'ERR_CLIENT_DUPLICATE_TORRENT' | 'ERR_CLIENT_INVALID_ARGUMENT';
+
+/** Misuse of a client: the same torrent added twice, an impossible option. */
+export class ClientError extends RxTorrentError<ClientErrorCode> {}

@@ -19,6 +19,8 @@ export interface BlockRef {
 /** Events the scheduler consumes (SwarmEvent$). */
 export type SwarmEvent =
   | { readonly type: 'peer-joined'; readonly peer: PeerKey; readonly maxRequests?: number }
+  /** The peer told us (BEP 10 `reqq`) how many requests it queues. */
+  | { readonly type: 'request-limit'; readonly peer: PeerKey; readonly maxRequests: number }
   | { readonly type: 'bitfield'; readonly peer: PeerKey; readonly bitfield: Bitfield }
   | { readonly type: 'have'; readonly peer: PeerKey; readonly index: number }
   | { readonly type: 'have-all'; readonly peer: PeerKey }

@@ -50,7 +50,7 @@ export class PeerSlot {
     readonly key: PeerKey,
     pieceCount: number,
     /** The peer's own cap on our requests (BEP 10 `reqq`). */
-    readonly maxRequests: number,
+    public maxRequests: number,
     now: number,
     config: PipelineConfig,
   ) {

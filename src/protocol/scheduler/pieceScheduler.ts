@@ -112,6 +112,12 @@ export class PieceScheduler {
           this.peers.set(event.peer, new PeerSlot(event.peer, this.config.pieceCount, max, now, this.pipeline));
         }
         break;
+      case 'request-limit':
+        this.withPeer(event.peer, (p) => {
+          p.maxRequests = Math.max(1, Math.floor(event.maxRequests));
+          p.target = Math.min(p.target, p.maxRequests);
+        });
+        break;
       case 'bitfield':
         this.withPeer(event.peer, (p) => this.setHas(p, event.bitfield, now, out));
         break;

@@ -1,0 +1,46 @@
+/**
+ * Parsing option values shared by several commands, each mistake a {@link UsageError}.
+ *
+ * @module
+ */
+import { isIP } from 'node:net';
+import { parsePeerAddress, type PeerAddress } from '../protocol/peerAddress.js';
+import { UsageError } from './usageError.js';
+
+/** The seed's defaults: `127.0.0.8:42420`. */
+export const DEFAULT_IP = '127.0.0.8';
+export const DEFAULT_PORT = 42420;
+
+/** Parses a TCP port (0 allowed: any free port). */
+export function parsePort(text: string, what = 'port'): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`invalid ${what} "${text}" (0-65535)`);
+  return port;
+}
+
+/** Parses an IP address to listen on. */
+export function parseIp(text: string): string {
+  if (isIP(text) === 0) throw new UsageError(`invalid IP address "${text}"`);
+  return text;
+}
+
+/** Parses a positive integer. */
+export function parsePositive(text: string, what: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n > 0 && Number.isSafeInteger(n))) throw new UsageError(`invalid ${what} "${text}" (a positive integer)`);
+  return n;
+}
+
+/** Parses `--peer HOST:PORT` (IPv6 as `[::1]:6881`). */
+export function parsePeer(text: string): PeerAddress {
+  try {
+    return parsePeerAddress(text);
+  } catch {
+    throw new UsageError(`invalid peer address "${text}" (use HOST:PORT, or [IPv6]:PORT)`);
+  }
+}
+
+/** Commander collector for repeatable options. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,83 @@
+/**
+ * Rendering session state on the terminal: a progress bar on a TTY, plain lines otherwise, or one
+ * JSON object per second with `--json`. All three show the same state.
+ *
+ * @module
+ */
+import type { SessionState } from '../streams/session/sessionState.js';
+import { progressView, type ProgressView } from './progressView.js';
+import { formatBytes, formatDuration } from './units.js';
+
+/** How to show the state. */
+export interface SessionViewConfig {
+  readonly stream: NodeJS.WriteStream;
+  readonly json: boolean;
+  /** Least time between JSON lines. @default 1000 */
+  readonly jsonIntervalMs?: number;
+  readonly now?: () => number;
+}
+
+/** A display fed with state snapshots. */
+export interface SessionView {
+  update(state: SessionState): void;
+  finish(state: SessionState | undefined, message?: string): void;
+}
+
+/**
+ * One human line of state: `45.2% 12.0 MiB/s↓ 1.0 MiB/s↑ 3 peers ETA 42s`.
+ *
+ * @example
+ * ```ts
+ * describeState(state); // 'downloading 45.2% …'
+ * ```
+ */
+export function describeState(s: SessionState): string {
+  const rates = `${formatBytes(s.downloadRate)}/s↓ ${formatBytes(s.uploadRate)}/s↑`;
+  const peers = `${s.peers.length} peer${s.peers.length === 1 ? '' : 's'}`;
+  if (s.status === 'checking') return `checking ${(s.checked * 100).toFixed(1)}%`;
+  const eta = s.status === 'downloading' ? ` ETA ${formatDuration(s.eta)}` : '';
+  return `${s.status} ${formatBytes(s.length - s.left)}/${formatBytes(s.length)} ${rates} ${peers}${eta}`;
+}
+
+/**
+ * Creates the display.
+ *
+ * @example
+ * ```ts
+ * const view = sessionView({ stream: process.stderr, json: false });
+ * states$.subscribe((s) => view.update(s));
+ * ```
+ */
+export function sessionView(config: SessionViewConfig): SessionView {
+  if (config.json) return jsonView(config);
+  let view: ProgressView | undefined;
+  return {
+    update: (s) => {
+      view ??= progressView({ stream: config.stream, label: s.name });
+      view.update({ fraction: s.status === 'checking' ? s.checked : s.progress, detail: describeState(s) });
+    },
+    finish: (s, message) => {
+      if (s !== undefined) view?.update({ fraction: s.progress, detail: describeState(s) });
+      view?.finish(message);
+      if (view === undefined && message !== undefined) config.stream.write(`${message}\n`);
+    },
+  };
+}
+
+function jsonView(config: SessionViewConfig): SessionView {
+  const now = config.now ?? Date.now;
+  let last = -Infinity;
+  const print = (s: SessionState): void => {
+    process.stdout.write(`${JSON.stringify(s)}\n`);
+    last = now();
+  };
+  return {
+    update: (s) => {
+      if (now() - last >= (config.jsonIntervalMs ?? 1000)) print(s);
+    },
+    finish: (s, message) => {
+      if (s !== undefined) print(s);
+      if (message !== undefined) config.stream.write(`${message}\n`);
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * `createClient(config)`: one listening port, one peer id and one connection cap (the seed's
+ * `Manager` with `MAX_PEER_CONNECTIONS`) shared by any number of torrent sessions. Inbound
+ * handshakes are routed to the session of their info-hash.
+ *
+ * @module
+ */
+import { concat, defer, EMPTY, filter, map, Observable, of, share, tap, type SchedulerLike } from 'rxjs';
+import { ClientError } from '../../errors.js';
+import { toHex } from '../../protocol/bytes.js';
+import type { Torrent } from '../../protocol/metainfo/index.js';
+import { generatePeerId } from '../../protocol/wire/index.js';
+import { connectPeer, createConnectionLimiter, listenForPeers, type PeerConnection, type PeerTimeouts, type TorrentPeerOptions } from '../peer/index.js';
+import type { SessionComponents, SessionConfig, SwarmPort } from '../session/sessionConfig.js';
+import type { SessionState } from '../session/sessionState.js';
+import { torrentSession } from '../session/torrentSession.js';
+
+/** Options of {@link createClient}. */
+export interface ClientConfig {
+  /** Address to listen on, dial from and announce. @default '0.0.0.0' */
+  readonly host?: string;
+  /** Port to listen on (0 picks one). @default 6881 */
+  readonly port?: number;
+  /** Connections in and out together, over all torrents. @default 50 */
+  readonly maxPeers?: number;
+  /** Our peer id. @default a fresh `-RX0100-…` id */
+  readonly peerId?: Uint8Array;
+  /** Peer connection timeouts. */
+  readonly timeouts?: PeerTimeouts;
+}
+
+/** Injected collaborators shared by the client's sessions. */
+export interface ClientComponents extends Omit<SessionComponents, 'storage'> {
+  readonly scheduler?: SchedulerLike;
+}
+
+/** A running client. */
+export interface Client {
+  readonly peerId: Uint8Array;
+  /** The port we listen on, once listening (subscribing starts the listener). */
+  readonly listening$: Observable<number>;
+  /**
+   * Runs a torrent on this client.
+   *
+   * @returns cold session state; unsubscribing stops that torrent
+   */
+  add(torrent: Torrent, config: SessionConfig, components?: Pick<SessionComponents, 'storage'>): Observable<SessionState>;
+}
+
+/**
+ * Creates a client. Nothing happens until a session or `listening$` is subscribed; the listener
+ * closes when the last one unsubscribes.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ host: '0.0.0.0', port: 6881, maxPeers: 50 });
+ * client.add(torrent, { path: 'downloads/' + torrent.name }).subscribe(render);
+ * ```
+ */
+export function createClient(config: ClientConfig = {}, components: ClientComponents = {}): Client {
+  const host = config.host ?? '0.0.0.0';
+  const peerId = config.peerId ?? generatePeerId();
+  const limiter = createConnectionLimiter({ maxPeers: config.maxPeers ?? 50 });
+  const routes = new Map<string, { options: TorrentPeerOptions; deliver: (c: PeerConnection) => void }>();
+  let boundPort: number | undefined;
+  const listener$ = listenForPeers({
+    host, port: config.port ?? 6881, limiter, timeouts: config.timeouts, scheduler: components.scheduler,
+    lookup: (infoHash) => routes.get(toHex(infoHash))?.options,
+  }).pipe(
+    tap({
+      next: (event) => {
+        if (event.type === 'listening') boundPort = event.address.port;
+        if (event.type === 'connection') {
+          const route = routes.get(toHex(event.connection.infoHash));
+          if (route === undefined) event.connection.close();
+          else route.deliver(event.connection);
+        }
+      },
+      finalize: () => (boundPort = undefined),
+    }),
+    share(),
+  );
+  const listening$ = defer(() =>
+    concat(boundPort === undefined ? EMPTY : of(boundPort), listener$.pipe(filter((e) => e.type === 'listening'), map(() => boundPort as number))),
+  );
+  const port: SwarmPort = {
+    peerId,
+    host: host === '0.0.0.0' || host === '::' ? undefined : host,
+    listening$,
+    dial: (address, infoHash, options) =>
+      connectPeer(address, {
+        ...options, infoHash, limiter, timeouts: config.timeouts, scheduler: components.scheduler,
+        localAddress: host === '0.0.0.0' || host === '::' ? undefined : host,
+      }),
+    inbound: (infoHash, options) =>
+      new Observable<PeerConnection>((subscriber) => {
+        const key = toHex(infoHash);
+        if (routes.has(key)) {
+          subscriber.error(new ClientError('ERR_CLIENT_DUPLICATE_TORRENT', `torrent ${key} is already running on this client`));
+          return undefined;
+        }
+        routes.set(key, { options, deliver: (c) => subscriber.next(c) });
+        const listening = listener$.subscribe({ error: (err: unknown) => subscriber.error(err) });
+        return () => {
+          routes.delete(key);
+          listening.unsubscribe();
+        };
+      }),
+  };
+  return {
+    peerId,
+    listening$,
+    add: (torrent, sessionConfig, sessionComponents = {}) => torrentSession(torrent, sessionConfig, port, { ...components, ...sessionComponents }),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Options of a torrent session, and the port a client gives it to reach the network.
+ *
+ * @module
+ */
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { PeerAddress } from '../../protocol/peerAddress.js';
+import type { PieceSchedulerConfig } from '../../protocol/scheduler/index.js';
+import type { AnnounceFunction } from '../../tracker/client/announce.js';
+import type { PeerConnection, TorrentPeerOptions } from '../peer/index.js';
+import type { PieceStorage } from '../storage/index.js';
+
+/** User options of one torrent's session. */
+export interface SessionConfig {
+  /** The content: the file of a single-file torrent, the top folder of a multi-file one. */
+  readonly path: string;
+  /**
+   * `'download'`: fetch what is missing (existing data is rechecked first); `'seed'`: the content
+   * must all exist, it is rechecked and served. @default 'download'
+   */
+  readonly mode?: 'download' | 'seed';
+  /** Keep seeding once the download completes (otherwise the session completes). @default true */
+  readonly seed?: boolean;
+  /** Peer addresses to dial directly, besides the trackers'. @default [] */
+  readonly peers?: readonly PeerAddress[];
+  /** Connections this torrent dials at most (the client's cap still applies). @default 50 */
+  readonly maxPeers?: number;
+  /** Tracker tiers to announce to instead of the torrent's own. */
+  readonly trackers?: readonly (readonly string[])[];
+  /** Least time between state snapshots. @default 250 */
+  readonly stateIntervalMs?: number;
+  /** Bad pieces a peer may send (each shared failure counts in part) before it is banned. @default 2 */
+  readonly banThreshold?: number;
+  /** Request-strategy tuning (pipeline depths, timeouts, endgame). */
+  readonly scheduling?: Omit<PieceSchedulerConfig, 'pieceCount' | 'pieceLength' | 'length' | 'have' | 'random'>;
+}
+
+/** Injected collaborators of a session. */
+export interface SessionComponents {
+  /** Where pieces go. @default files at `config.path` */
+  readonly storage?: PieceStorage & { readonly hasExistingData?: boolean };
+  /** Clock and timers. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** RNG in [0, 1). @default Math.random */
+  readonly random?: () => number;
+  /** Sends one tracker announce. @default HTTP announce */
+  readonly announce?: AnnounceFunction;
+}
+
+/** What a client provides to its sessions: identity, address, dialling and inbound routing. */
+export interface SwarmPort {
+  /** Our peer id. */
+  readonly peerId: Uint8Array;
+  /** The address we listen on and announce from (undefined: any). */
+  readonly host: string | undefined;
+  /** Emits the port we listen on once listening (then stays open). */
+  readonly listening$: Observable<number>;
+  /** Opens an outbound connection for a torrent. */
+  dial(address: PeerAddress, infoHash: Uint8Array, options: TorrentPeerOptions): Observable<PeerConnection>;
+  /** Inbound connections for `infoHash`, answered with `options` while subscribed. */
+  inbound(infoHash: Uint8Array, options: TorrentPeerOptions): Observable<PeerConnection>;
+}

@@ -1,0 +1,107 @@
+/**
+ * `SessionState`: the immutable snapshot a session emits a few times a second, shaped for UIs
+ * (a terminal bar, a web dashboard) to render directly.
+ *
+ * @module
+ */
+
+/** Where a session is in its life. */
+export type SessionStatus = 'starting' | 'checking' | 'downloading' | 'seeding' | 'done';
+
+/** One connected peer, as a UI shows it. */
+export interface PeerView {
+  /** `host:port`. */
+  readonly address: string;
+  /** Client name and version decoded from its peer id, e.g. `libtorrent 2.0.8`, when known. */
+  readonly client: string | undefined;
+  readonly direction: 'inbound' | 'outbound';
+  /** Bytes/s we receive from it, and send to it (smoothed). */
+  readonly downloadRate: number;
+  readonly uploadRate: number;
+  /** Payload bytes received from and sent to it on this connection. */
+  readonly downloaded: number;
+  readonly uploaded: number;
+  /** It is choking us / we are interested / we choke it / it is interested. */
+  readonly peerChoking: boolean;
+  readonly amInterested: boolean;
+  readonly amChoking: boolean;
+  readonly peerInterested: boolean;
+  /** Fraction of the pieces it has, 0..1. */
+  readonly progress: number;
+}
+
+/** One tracker, as a UI shows it. */
+export interface TrackerView {
+  readonly url: string;
+  readonly ok: boolean;
+  /** Failure text when `ok` is false, or the tracker's warning. */
+  readonly message: string | undefined;
+  readonly seeders: number | undefined;
+  readonly leechers: number | undefined;
+  /** Time of the last answer or failure (ms since the epoch of the session's clock). */
+  readonly at: number;
+}
+
+/** A snapshot of one torrent's session. */
+export interface SessionState {
+  readonly infoHash: string;
+  readonly name: string;
+  readonly status: SessionStatus;
+  /** Fraction of the content we have, 0..1. */
+  readonly progress: number;
+  /** While `checking`: fraction of pieces rechecked. */
+  readonly checked: number;
+  readonly pieceCount: number;
+  readonly piecesHave: number;
+  /** Content length in bytes. */
+  readonly length: number;
+  /** Bytes still missing. */
+  readonly left: number;
+  /** Payload bytes received and sent by this session. */
+  readonly downloaded: number;
+  readonly uploaded: number;
+  /** Bytes/s, smoothed over a few seconds. */
+  readonly downloadRate: number;
+  readonly uploadRate: number;
+  /** Seconds until done at the current rate; undefined when unknown or done. */
+  readonly eta: number | undefined;
+  readonly peers: readonly PeerView[];
+  readonly trackers: readonly TrackerView[];
+  /**
+   * A compact piece map of at most {@link PIECE_MAP_CELLS} cells, each covering an equal run of
+   * pieces: `h` all had, `d` some being downloaded, `p` some had, `m` missing.
+   */
+  readonly pieceMap: string;
+}
+
+/** Most cells in {@link SessionState.pieceMap}. */
+export const PIECE_MAP_CELLS = 1024;
+
+/**
+ * Builds the compact piece map.
+ *
+ * @param pieceCount - pieces in the torrent
+ * @param has - whether we have a piece
+ * @param downloading - pieces in flight
+ * @returns one character per cell
+ * @example
+ * ```ts
+ * pieceMapOf(4, (i) => i < 2, new Set([2])); // 'hhdm'
+ * ```
+ */
+export function pieceMapOf(pieceCount: number, has: (index: number) => boolean, downloading: ReadonlySet<number>): string {
+  const cells = Math.min(pieceCount, PIECE_MAP_CELLS);
+  let out = '';
+  for (let c = 0; c < cells; c++) {
+    const first = Math.floor((c * pieceCount) / cells);
+    const last = Math.floor(((c + 1) * pieceCount) / cells);
+    let had = 0;
+    let busy = false;
+    for (let i = first; i < last; i++) {
+      if (has(i)) had++;
+      else if (downloading.has(i)) busy = true;
+    }
+    out += had === last - first ? 'h' : busy ? 'd' : had > 0 ? 'p' : 'm';
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+/**
+ * The first step of a session: open storage and, when data may already be there, recheck it,
+ * reporting progress through the snapshots.
+ *
+ * @module
+ */
+import { defer, filter, from, map, mergeMap, of, tap, type Observable } from 'rxjs';
+import type { Bitfield } from '../../protocol/bitfield.js';
+import type { Torrent } from '../../protocol/metainfo/index.js';
+import { recheckPieces } from '../recheck.js';
+import type { PieceStorage } from '../storage/index.js';
+import type { SessionConfig } from './sessionConfig.js';
+import type { SnapshotBuilder } from './snapshotBuilder.js';
+
+/** Storage that may say whether it found data on disk. */
+export type SessionStorage = PieceStorage & { readonly hasExistingData?: boolean };
+
+/**
+ * Opens storage, then rechecks when seeding or when it reports existing data.
+ *
+ * @returns one value: the open storage and the pieces verified on it
+ * @example
+ * ```ts
+ * startRecheck(torrent, config, () => openFileStorage(torrent, { path }), snapshots).subscribe(({ storage, have }) => ...);
+ * ```
+ */
+export function startRecheck(
+  torrent: Torrent,
+  config: Pick<SessionConfig, 'mode'>,
+  open: () => Promise<SessionStorage>,
+  snapshots: SnapshotBuilder,
+): Observable<{ storage: SessionStorage; have: Bitfield | undefined }> {
+  return defer(() => from(open())).pipe(
+    mergeMap((storage) => {
+      if (config.mode !== 'seed' && storage.hasExistingData !== true) return of({ storage, have: undefined });
+      snapshots.status = 'checking';
+      return recheckPieces(torrent, storage).pipe(
+        tap((event) => {
+          if (event.type === 'progress') snapshots.checked = event.checked / event.total;
+        }),
+        filter((event) => event.type === 'done'),
+        map((event) => ({ storage, have: event.type === 'done' ? event.have : undefined })),
+      );
+    }),
+  );
+}
