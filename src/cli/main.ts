@@ -7,7 +7,9 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { createCommand } from './commands/create.js';
+import { downloadCommand } from './commands/download.js';
 import { infoCommand } from './commands/info.js';
+import { trackerCommand } from './commands/tracker.js';
 import { EXIT, reportError } from './report.js';
 
 const program = new Command('rxtorrent')
@@ -17,7 +19,9 @@ const program = new Command('rxtorrent')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
   .addCommand(createCommand())
-  .addCommand(infoCommand());
+  .addCommand(infoCommand())
+  .addCommand(downloadCommand())
+  .addCommand(trackerCommand());
 
 for (const command of program.commands) command.exitOverride();
 

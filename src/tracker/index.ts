@@ -1,6 +1,6 @@
 /**
- * `rxtorrent/tracker`: the HTTP tracker server, its swarm stores, and the tracker wire formats a
- * tracker client needs too.
+ * `rxtorrent/tracker`: the tracker client (`announce`, `announceEvery`), the HTTP tracker server,
+ * its swarm stores, and the tracker wire formats both sides share.
  *
  * @module
  */
@@ -13,6 +13,22 @@ export type { AnnounceSettings } from './server/handleAnnounce.js';
 export { handleScrape } from './server/handleScrape.js';
 export { clientFailureReason, INTERNAL_FAILURE_REASON } from './server/failureReason.js';
 export type { TrackerStats } from './server/stats.js';
+
+// Client (src/tracker/client)
+export { announce, DEFAULT_ANNOUNCE_TIMEOUT_MS } from './client/announce.js';
+export type { AnnounceConfig, AnnounceFunction } from './client/announce.js';
+export { announceEvery } from './client/announceEvery.js';
+export type { AnnounceEveryComponents, AnnounceEveryConfig, TransferStats } from './client/announceEveryConfig.js';
+export { httpTransport } from './client/httpTransport.js';
+export type { AnnounceTransport, TransportOptions } from './client/httpTransport.js';
+export { selectPeers } from './client/trackerEvents.js';
+export type {
+  TrackerErrorStatus,
+  TrackerEvent,
+  TrackerOkStatus,
+  TrackerPeersEvent,
+  TrackerStatus,
+} from './client/trackerEvents.js';
 
 // Swarm stores (src/tracker/store)
 export { memoryStore } from './store/memoryStore.js';
@@ -56,5 +72,14 @@ export {
   encodeCompactPeers,
   splitByFamily,
 } from '../protocol/tracker/compactPeers.js';
+export { announceUrl, encodeAnnounceQuery, percentEncodeBytes } from '../protocol/tracker/announceQuery.js';
+export type { AnnounceParams } from '../protocol/tracker/announceQuery.js';
+export {
+  DEFAULT_MAX_ANNOUNCE_RESPONSE_BYTES,
+  MAX_TRACKER_MESSAGE_LENGTH,
+  parseAnnounceResponse,
+} from '../protocol/tracker/announceResponse.js';
+export type { AnnounceResponse, AnnounceResponseLimits, TrackerPeer } from '../protocol/tracker/announceResponse.js';
+export { TrackerTiers } from '../protocol/tracker/trackerTiers.js';
 export { formatPeerAddress, parsePeerAddress } from '../protocol/peerAddress.js';
 export type { IpFamily, PeerAddress } from '../protocol/peerAddress.js';
