@@ -257,3 +257,22 @@ export type ClientErrorCode = 'ERR_CLIENT_DUPLICATE_TORRENT' | 'ERR_CLIENT_INVAL
 
 /** Misuse of a client: the same torrent added twice, an impossible option. */
 export class ClientError extends RxTorrentError<ClientErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
+// Choking and rate limits (src/protocol/choker, src/protocol/rate)
+
+/** Codes of {@link ChokerError}. */
+export type ChokerErrorCode = 'ERR_CHOKER_INVALID_ARGUMENT';
+
+/** A choker configured with an impossible value (a programmer error, thrown at factory time). */
+export class ChokerError extends RxTorrentError<ChokerErrorCode> {}
+
+/**
+ * Codes of {@link RateLimitError}. `ERR_RATE_INVALID_ARGUMENT` is thrown at factory time (a rate
+ * that is not positive, a burst below one byte); `ERR_RATE_BAD_COST` when `cost(item)` is not a
+ * finite number ≥ 0; `ERR_RATE_QUEUE_FULL` when more than `maxQueue` items wait for tokens.
+ */
+export type RateLimitErrorCode = 'ERR_RATE_INVALID_ARGUMENT' | 'ERR_RATE_BAD_COST' | 'ERR_RATE_QUEUE_FULL';
+
+/** A rate limiter misconfigured, fed an item of impossible cost, or overflowing its queue. */
+export class RateLimitError extends RxTorrentError<RateLimitErrorCode> {}
