@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import type { Socket } from 'node:net';
+import { fromSocket } from '../../../src/streams/peer/index.js';
+import { closed, codeOf, outcome, rawClient, rawServer, received, until } from './peerHelpers.js';
+
+describe('fromSocket', function () {
+  this.timeout(10_000);
+  let server: Awaited<ReturnType<typeof rawServer>>;
+  let remote: Promise<Socket>;
+  beforeEach(async () => {
+    let accept!: (s: Socket) => void;
+    remote = new Promise((r) => (accept = r));
+    server = await rawServer((s) => accept(s));
+  });
+  afterEach(() => server.close());
+
+  it('emits received bytes as plain Uint8Arrays and completes when the peer ends', async () => {
+    const io = fromSocket(await rawClient(server.port));
+    const chunks: Uint8Array[] = [];
+    const done = new Promise<void>((resolve) => io.bytes$.subscribe({ next: (c) => chunks.push(c), complete: resolve }));
+    const peer = await remote;
+    peer.end(Uint8Array.of(1, 2, 3));
+    await done;
+    expect(chunks.every((c) => Object.getPrototypeOf(c) === Uint8Array.prototype)).to.equal(true);
+    expect(chunks.flatMap((c) => [...c])).to.deep.equal([1, 2, 3]);
+  });
+
+  it('destroys the socket on unsubscribe', async () => {
+    const socket = await rawClient(server.port);
+    const peer = await remote;
+    fromSocket(socket).bytes$.subscribe().unsubscribe();
+    expect(socket.destroyed).to.equal(true);
+    await closed(peer);
+  });
+
+  it('completes when the peer resets: it is gone either way', async () => {
+    const io = fromSocket(await rawClient(server.port));
+    const end = outcome(io.bytes$);
+    (await remote).resetAndDestroy();
+    expect(await end).to.equal('complete');
+  });
+
+  it('errors with ERR_PEER_SOCKET_ERROR on other socket errors, the cause attached', async () => {
+    const socket = await rawClient(server.port);
+    const end = outcome(fromSocket(socket).bytes$);
+    const cause = Object.assign(new Error('no route'), { code: 'EHOSTUNREACH' });
+    socket.destroy(cause);
+    const err = await end;
+    expect(codeOf(err)).to.equal('ERR_PEER_SOCKET_ERROR');
+    expect((err as Error).cause).to.equal(cause);
+  });
+
+  it('writes several chunks back to back, in order', async () => {
+    const io = fromSocket(await rawClient(server.port));
+    const peer = await remote;
+    const got = received(peer);
+    await io.write(Uint8Array.of(1, 2), Uint8Array.of(3), Uint8Array.of(4, 5));
+    io.destroy();
+    await closed(peer);
+    expect([...got.bytes()]).to.deep.equal([1, 2, 3, 4, 5]);
+  });
+
+  it('resolves writes only after drain when the peer does not read (backpressure)', async () => {
+    const socket = await rawClient(server.port);
+    const io = fromSocket(socket);
+    const peer = await remote;
+    peer.pause();
+    const block = new Uint8Array(1 << 20);
+    let pending: Promise<void> | undefined;
+    let resolved = false;
+    for (let i = 0; i < 64 && pending === undefined; i++) {
+      const write = io.write(block);
+      // A write under the high-water mark resolves at once; the first one over it waits.
+      if (socket.writableNeedDrain) pending = write.then(() => void (resolved = true));
+    }
+    expect(pending, 'the socket buffer never filled').to.not.equal(undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(resolved).to.equal(false);
+    peer.resume();
+    await pending;
+    expect(resolved).to.equal(true);
+    io.destroy();
+  });
+
+  it('resolves pending and later writes once the socket is closed', async () => {
+    const socket = await rawClient(server.port);
+    const io = fromSocket(socket);
+    (await remote).pause();
+    let pending: Promise<void> | undefined;
+    for (let i = 0; i < 64 && pending === undefined; i++) {
+      const write = io.write(new Uint8Array(1 << 20));
+      if (socket.writableNeedDrain) pending = write;
+    }
+    io.destroy();
+    await pending;
+    await io.write(Uint8Array.of(1));
+    await until(() => io.destroyed);
+  });
+});

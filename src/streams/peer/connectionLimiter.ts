@@ -1,0 +1,118 @@
+/**
+ * The connection cap of one client, shared by its dials (`connectPeer`) and its listener
+ * (`listenForPeers`): at most `maxPeers` connections in and out together, and each remote peer id
+ * at most once per torrent.
+ *
+ * @module
+ */
+import { PeerError } from '../../errors.js';
+import { toHex } from '../../protocol/bytes.js';
+
+/** Options of {@link createConnectionLimiter}. */
+export interface ConnectionLimiterConfig {
+  /** Connections allowed at once, inbound and outbound together, handshaking ones included. @default 50 */
+  readonly maxPeers?: number;
+}
+
+/** One place under the cap, held from the dial (or accept) until the connection closes. */
+export interface ConnectionSlot {
+  /**
+   * Records which peer this slot turned out to be, after its handshake.
+   * @param infoHash - the torrent
+   * @param peerId - the remote peer id
+   * @returns false when that peer id is already connected for that torrent (drop this one)
+   */
+  claim(infoHash: Uint8Array, peerId: Uint8Array): boolean;
+  /** Frees the place and the peer id. Idempotent. */
+  release(): void;
+}
+
+/**
+ * Counts a client's connections. Create one per client and pass it to every `connectPeer` and to
+ * `listenForPeers`.
+ *
+ * @example
+ * ```ts
+ * const limiter = createConnectionLimiter({ maxPeers: 50 });
+ * listenForPeers({ host, port, limiter, lookup });
+ * connectPeer(address, { infoHash, peerId, bitfield, limiter });
+ * ```
+ */
+export class ConnectionLimiter {
+  /** The cap. */
+  readonly maxPeers: number;
+  #open = 0;
+  readonly #peers = new Set<string>();
+
+  /**
+   * @param config - the cap
+   * @throws {PeerError} `ERR_PEER_INVALID_ARGUMENT` unless `maxPeers` is a non-negative integer (or Infinity)
+   */
+  constructor(config: ConnectionLimiterConfig = {}) {
+    const maxPeers = config.maxPeers ?? 50;
+    if (!(maxPeers === Infinity || (Number.isInteger(maxPeers) && maxPeers >= 0))) {
+      throw new PeerError('ERR_PEER_INVALID_ARGUMENT', `maxPeers must be a non-negative integer, not ${maxPeers}`);
+    }
+    this.maxPeers = maxPeers;
+  }
+
+  /** Connections counted now (dialling, handshaking and open). */
+  get size(): number {
+    return this.#open;
+  }
+
+  /** Places left under the cap. */
+  get available(): number {
+    return this.maxPeers - this.#open;
+  }
+
+  /**
+   * Takes a place under the cap.
+   * @returns the slot, or undefined when the cap is reached
+   */
+  acquire(): ConnectionSlot | undefined {
+    if (this.#open >= this.maxPeers) return undefined;
+    this.#open++;
+    let key: string | undefined;
+    let released = false;
+    return {
+      claim: (infoHash, peerId) => {
+        if (released) return false;
+        const wanted = `${toHex(infoHash)}:${toHex(peerId)}`;
+        if (wanted === key) return true;
+        if (this.#peers.has(wanted)) return false;
+        if (key !== undefined) this.#peers.delete(key);
+        key = wanted;
+        this.#peers.add(key);
+        return true;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#open--;
+        if (key !== undefined) this.#peers.delete(key);
+      },
+    };
+  }
+
+  /**
+   * @param infoHash - the torrent
+   * @param peerId - a remote peer id
+   * @returns whether that peer is connected for that torrent
+   */
+  has(infoHash: Uint8Array, peerId: Uint8Array): boolean {
+    return this.#peers.has(`${toHex(infoHash)}:${toHex(peerId)}`);
+  }
+}
+
+/**
+ * Creates the connection cap of one client.
+ *
+ * @param config - `maxPeers` (default 50)
+ * @returns a limiter to share between `connectPeer` and `listenForPeers`
+ * @throws {PeerError} `ERR_PEER_INVALID_ARGUMENT` for a bad cap
+ * @example `const limiter = createConnectionLimiter({ maxPeers: 30 });`
+ */
+export function createConnectionLimiter(config: ConnectionLimiterConfig = {}): ConnectionLimiter {
+  return new ConnectionLimiter(config);
+}

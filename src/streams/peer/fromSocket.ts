@@ -1,0 +1,116 @@
+/**
+ * `fromSocket(socket)`: a connected TCP socket as an observable of the bytes it receives plus a
+ * `write` that honours backpressure. The one place peer code touches Node's `Buffer`: chunks
+ * come out as plain `Uint8Array` views.
+ *
+ * @module
+ */
+import type { Socket } from 'node:net';
+import { Observable } from 'rxjs';
+import { PeerError } from '../../errors.js';
+
+/** A socket as bytes in and a promise-returning write. */
+export interface SocketStream {
+  /**
+   * The bytes received, as they arrive. Subscribing starts reading; it completes when the peer
+   * closes, gracefully or with a reset (`ECONNRESET`, `EPIPE`: a peer that closes with our data
+   * unread resets, and either way it is gone); errors with {@link PeerError}
+   * `ERR_PEER_SOCKET_ERROR` (the socket error as `cause`) on any other socket error.
+   * Unsubscribing destroys the socket. Subscribe once.
+   */
+  readonly bytes$: Observable<Uint8Array>;
+  /**
+   * Writes `chunks` back to back (corked together when there are several, so a piece header and
+   * its block leave in one `writev` with no copy).
+   * @returns resolves at once while the socket's buffer is below its high-water mark, else after
+   *   `drain`; also when the socket is (or becomes) closed. Never rejects.
+   */
+  write(...chunks: readonly Uint8Array[]): Promise<void>;
+  /** Stops reading: TCP flow control then slows the peer down. */
+  pause(): void;
+  /** Reads again after {@link SocketStream.pause}. */
+  resume(): void;
+  /** Closes the socket at once, dropping unsent data. Idempotent. */
+  destroy(): void;
+  /** True once the socket is destroyed. */
+  readonly destroyed: boolean;
+}
+
+const RESOLVED = Promise.resolve();
+/** Socket error codes that only mean the peer has closed the connection. */
+const CLOSED_BY_PEER = new Set(['ECONNRESET', 'EPIPE']);
+const ignore = (): void => undefined;
+
+/** Destroys a socket so that a late error event cannot become an uncaught exception. */
+function destroyQuietly(socket: Socket): void {
+  if (!socket.listeners('error').includes(ignore)) socket.on('error', ignore);
+  socket.destroy();
+}
+
+/**
+ * Wraps a connected socket.
+ *
+ * ```
+ * socket:  --[data]--[data]--end
+ * bytes$:  --a-------b-------|
+ * ```
+ *
+ * @param socket - a connected (or connecting) `net.Socket`
+ * @returns the byte stream and writer
+ * @example
+ * ```ts
+ * const io = fromSocket(socket);
+ * io.bytes$.pipe(frameMessages(), decodeMessages()).subscribe(handle);
+ * await io.write(encodeMessage({ type: 'interested' }));
+ * ```
+ */
+export function fromSocket(socket: Socket): SocketStream {
+  let drained: Promise<void> | undefined;
+  const waitForDrain = (): Promise<void> =>
+    (drained ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        socket.off('drain', done).off('close', done);
+        drained = undefined;
+        resolve();
+      };
+      socket.on('drain', done).on('close', done);
+    }));
+
+  const bytes$ = new Observable<Uint8Array>((subscriber) => {
+    const onData = (chunk: Buffer): void => subscriber.next(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+    const onEnd = (): void => subscriber.complete();
+    const onError = (err: NodeJS.ErrnoException): void => {
+      if (err.code !== undefined && CLOSED_BY_PEER.has(err.code)) subscriber.complete();
+      else subscriber.error(new PeerError('ERR_PEER_SOCKET_ERROR', `socket error: ${err.message}`, { cause: err }));
+    };
+    socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError);
+    if (socket.destroyed) subscriber.complete();
+    else socket.resume();
+    return () => {
+      socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
+      destroyQuietly(socket);
+    };
+  });
+
+  return {
+    bytes$,
+    write(...chunks) {
+      if (socket.destroyed || !socket.writable) return RESOLVED;
+      let ok = true;
+      if (chunks.length === 1) {
+        ok = socket.write(chunks[0]!);
+      } else {
+        socket.cork();
+        for (const chunk of chunks) ok = socket.write(chunk);
+        socket.uncork();
+      }
+      return ok ? RESOLVED : waitForDrain();
+    },
+    pause: () => void socket.pause(),
+    resume: () => void socket.resume(),
+    destroy: () => destroyQuietly(socket),
+    get destroyed() {
+      return socket.destroyed;
+    },
+  };
+}

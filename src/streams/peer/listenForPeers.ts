@@ -1,0 +1,120 @@
+/**
+ * `listenForPeers(options)`: accept peers on one port for every torrent a client serves.
+ *
+ * @module
+ */
+import { createServer, type Socket } from 'node:net';
+import { Observable, asyncScheduler, type Subscription } from 'rxjs';
+import { PeerError, RxTorrentError } from '../../errors.js';
+import { normalizeIp, type PeerAddress } from '../../protocol/peerAddress.js';
+import { ConnectionLimiter } from './connectionLimiter.js';
+import { establishPeer } from './establishPeer.js';
+import type { PeerConnection } from './peerConnection.js';
+import { resolvePeerTimeouts, type PeerConnectionContext, type TorrentPeerOptions } from './peerOptions.js';
+
+/** Options of {@link listenForPeers}. */
+export interface ListenForPeersOptions extends PeerConnectionContext {
+  /** Address to listen on: the client's host. */
+  readonly host: string;
+  /** Port to listen on; 0 picks a free one (reported by the `listening` event). */
+  readonly port: number;
+  /** Cap of a private limiter, when `limiter` is not given. @default 50 */
+  readonly maxPeers?: number;
+  /** The client's connection cap, shared with its dials. @default a limiter of `maxPeers` */
+  readonly limiter?: ConnectionLimiter;
+  /**
+   * The torrent a peer's handshake asks for: our side of it, or undefined to hang up at once
+   * (`ERR_PEER_UNKNOWN_INFO_HASH`). Called once per inbound handshake; if it (or the torrent's
+   * `bitfield`) throws, the listener errors with that error.
+   */
+  readonly lookup: (infoHash: Uint8Array) => TorrentPeerOptions | undefined;
+}
+
+/** What {@link listenForPeers} emits. */
+export type ListenerEvent =
+  /** The server is listening; `address.port` is the bound port (useful with port 0). */
+  | { readonly type: 'listening'; readonly address: PeerAddress }
+  /** A peer connected and both handshakes are done. */
+  | { readonly type: 'connection'; readonly connection: PeerConnection }
+  /** An inbound socket closed before it became a connection: over the cap, unknown info-hash, bad handshake, timeout… */
+  | { readonly type: 'refused'; readonly address: PeerAddress; readonly error: RxTorrentError };
+
+/**
+ * Listens for peers. Each accepted socket takes a place under the limiter's cap (over it, the
+ * socket is closed before a byte is read), then must send a handshake within `handshakeMs` for
+ * an info-hash `lookup` knows; we answer with our handshake, pieces and extension handshake (as
+ * `connectPeer` does) and emit the connection. Self-connections and peer ids already connected
+ * for the torrent are dropped.
+ *
+ * ```
+ * listenForPeers(o): l---c----r---c---      (l: listening, c: connection, r: refused)
+ * ```
+ *
+ * @param options - host, port, lookup, cap, timeouts, scheduler
+ * @returns a cold observable: subscribing listens; errors with `ERR_PEER_LISTEN_FAILED` when the
+ *   port cannot be bound; unsubscribing closes the server and every connection it accepted
+ * @throws {PeerError} `ERR_PEER_INVALID_ARGUMENT` at once, for a bad timeout or cap
+ * @example
+ * ```ts
+ * listenForPeers({ host: '0.0.0.0', port: 6881, limiter, lookup: (ih) => torrents.get(toHex(ih)) })
+ *   .subscribe((e) => { if (e.type === 'connection') session.add(e.connection); });
+ * ```
+ */
+export function listenForPeers(options: ListenForPeersOptions): Observable<ListenerEvent> {
+  const timeouts = resolvePeerTimeouts(options.timeouts);
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const limiter = options.limiter ?? new ConnectionLimiter({ maxPeers: options.maxPeers ?? 50 });
+  return new Observable<ListenerEvent>((subscriber) => {
+    const accepted = new Set<Subscription>();
+    const server = createServer({ pauseOnConnect: true, noDelay: true });
+
+    const accept = (socket: Socket): void => {
+      const address = remoteAddress(socket);
+      const slot = limiter.acquire();
+      if (slot === undefined) {
+        socket.on('error', () => undefined).destroy();
+        subscriber.next({ type: 'refused', address, error: new PeerError('ERR_PEER_OVER_CAP', `at the cap of ${limiter.maxPeers} connections`) });
+        return;
+      }
+      let connected = false;
+      const lookup = options.lookup;
+      const subscription = establishPeer(socket, { direction: 'inbound', address, slot, timeouts, scheduler, lookup }).subscribe({
+        next: (connection) => {
+          connected = true;
+          subscriber.next({ type: 'connection', connection });
+        },
+        error: (err: unknown) => {
+          accepted.delete(subscription);
+          // Anything but our typed errors was thrown by `lookup` or `bitfield`: a bug, as in `map`.
+          if (!(err instanceof RxTorrentError)) subscriber.error(err);
+          else if (!connected) subscriber.next({ type: 'refused', address, error: err });
+          // Once connected, the connection's own messages$ reports how it ended.
+        },
+        complete: () => accepted.delete(subscription),
+      });
+      if (!subscription.closed) accepted.add(subscription);
+    };
+
+    server.on('connection', accept);
+    server.once('error', (err) => {
+      subscriber.error(new PeerError('ERR_PEER_LISTEN_FAILED', `cannot listen on ${options.host}:${options.port}: ${err.message}`, { cause: err }));
+    });
+    server.listen({ host: options.host, port: options.port }, () => {
+      const bound = server.address();
+      const port = typeof bound === 'object' && bound !== null ? bound.port : options.port;
+      subscriber.next({ type: 'listening', address: { host: options.host, port } });
+    });
+    return () => {
+      server.off('connection', accept);
+      server.close();
+      for (const subscription of [...accepted]) subscription.unsubscribe();
+      accepted.clear();
+    };
+  });
+}
+
+/** Where an inbound socket comes from, IPv4-mapped IPv6 unwrapped. */
+function remoteAddress(socket: Socket): PeerAddress {
+  const host = socket.remoteAddress ?? '';
+  return { host: normalizeIp(host)?.host ?? host, port: socket.remotePort ?? 0 };
+}
