@@ -9,6 +9,7 @@ import { concat, defer, EMPTY, filter, map, Observable, of, share, tap, type Sch
 import { ClientError } from '../../errors.js';
 import { toHex } from '../../protocol/bytes.js';
 import type { Torrent } from '../../protocol/metainfo/index.js';
+import { TokenBucket } from '../../protocol/rate/index.js';
 import { generatePeerId } from '../../protocol/wire/index.js';
 import { connectPeer, createConnectionLimiter, listenForPeers, type PeerConnection, type PeerTimeouts, type TorrentPeerOptions } from '../peer/index.js';
 import type { SessionComponents, SessionConfig, SwarmPort } from '../session/sessionConfig.js';
@@ -27,6 +28,10 @@ export interface ClientConfig {
   readonly peerId?: Uint8Array;
   /** Peer connection timeouts. */
   readonly timeouts?: PeerTimeouts;
+  /** Upload limit over all torrents, bytes/s. @default unlimited */
+  readonly uploadRate?: number;
+  /** Download limit over all torrents, bytes/s. @default unlimited */
+  readonly downloadRate?: number;
 }
 
 /** Injected collaborators shared by the client's sessions. */
@@ -85,6 +90,10 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
   );
   const port: SwarmPort = {
     peerId,
+    buckets: {
+      upload: new TokenBucket({ rate: config.uploadRate ?? Infinity }),
+      download: new TokenBucket({ rate: config.downloadRate ?? Infinity }),
+    },
     host: host === '0.0.0.0' || host === '::' ? undefined : host,
     listening$,
     dial: (address, infoHash, options) =>

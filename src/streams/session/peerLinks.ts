@@ -8,7 +8,7 @@ import { Subscription } from 'rxjs';
 import type { Torrent } from '../../protocol/metainfo/index.js';
 import { formatPeerAddress } from '../../protocol/peerAddress.js';
 import { swarmEventOf, type PeerKey, type SchedulerCommand, type SwarmEvent } from '../../protocol/scheduler/index.js';
-import { describePeerId, type WireMessage } from '../../protocol/wire/index.js';
+import { describePeerId, type RequestMessage, type WireMessage } from '../../protocol/wire/index.js';
 import type { PeerConnection } from '../peer/index.js';
 import { RateMeter } from './rateMeter.js';
 import type { PeerView } from './sessionState.js';
@@ -33,6 +33,12 @@ export interface PeerLinksHandlers {
   readonly event: (event: SwarmEvent) => void;
   /** Any message from a peer, after the scheduler's view of it (upload and extension paths). */
   readonly message?: (link: PeerLink, message: WireMessage) => void;
+  /** Sends one of our requests (e.g. through a download rate limit). @default send at once */
+  readonly request?: (link: PeerLink, message: RequestMessage) => void;
+  /** A connection was adopted (after the scheduler heard of it). */
+  readonly joined?: (link: PeerLink) => void;
+  /** A connection ended (after the scheduler heard of it). */
+  readonly left?: (link: PeerLink) => void;
 }
 
 /**
@@ -98,6 +104,7 @@ export class PeerLinks {
     };
     this.links.set(key, link);
     this.handlers.event({ type: 'peer-joined', peer: key, maxRequests: connection.extendedHandshake?.requestQueueSize });
+    this.handlers.joined?.(link);
     const subscription = new Subscription(() => connection.close());
     subscription.add(
       connection.extendedHandshake$.subscribe((handshake) => {
@@ -111,6 +118,7 @@ export class PeerLinks {
       this.closedDown += connection.downloadedBytes;
       this.closedUp += connection.uploadedBytes;
       this.handlers.event({ type: 'peer-gone', peer: key });
+      this.handlers.left?.(link);
       subscription.unsubscribe();
     };
     subscription.add(
@@ -143,8 +151,10 @@ export class PeerLinks {
         void link.connection.send({ type: command.type });
         break;
       case 'request':
+        (this.handlers.request ?? ((l, m) => void l.connection.send(m)))(link, { type: 'request', index: command.index, begin: command.begin, length: command.length });
+        break;
       case 'cancel':
-        void link.connection.send({ type: command.type, index: command.index, begin: command.begin, length: command.length });
+        void link.connection.send({ type: 'cancel', index: command.index, begin: command.begin, length: command.length });
         break;
     }
   }
@@ -189,7 +199,7 @@ export class PeerLinks {
         link.peerInterested = message.type === 'interested';
         break;
       case 'have':
-        link.pieces++;
+        link.pieces = Math.min(this.torrent.pieceCount, link.pieces + 1);
         break;
       case 'have-all':
         link.pieces = this.torrent.pieceCount;

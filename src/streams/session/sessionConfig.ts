@@ -5,6 +5,7 @@
  */
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
+import type { TokenBucket } from '../../protocol/rate/index.js';
 import type { PieceSchedulerConfig } from '../../protocol/scheduler/index.js';
 import type { AnnounceFunction } from '../../tracker/client/announce.js';
 import type { PeerConnection, TorrentPeerOptions } from '../peer/index.js';
@@ -31,6 +32,10 @@ export interface SessionConfig {
   readonly stateIntervalMs?: number;
   /** Bad pieces a peer may send (each shared failure counts in part) before it is banned. @default 2 */
   readonly banThreshold?: number;
+  /** Upload limit of this torrent, bytes/s. @default unlimited */
+  readonly uploadRate?: number;
+  /** Download limit of this torrent, bytes/s. @default unlimited */
+  readonly downloadRate?: number;
   /** Request-strategy tuning (pipeline depths, timeouts, endgame). */
   readonly scheduling?: Omit<PieceSchedulerConfig, 'pieceCount' | 'pieceLength' | 'length' | 'have' | 'random'>;
 }
@@ -57,6 +62,8 @@ export interface SwarmPort {
   readonly listening$: Observable<number>;
   /** Opens an outbound connection for a torrent. */
   dial(address: PeerAddress, infoHash: Uint8Array, options: TorrentPeerOptions): Observable<PeerConnection>;
+  /** Client-wide rate limits shared by every torrent. */
+  readonly buckets?: { readonly upload: TokenBucket; readonly download: TokenBucket };
   /** Inbound connections for `infoHash`, answered with `options` while subscribed. */
   inbound(infoHash: Uint8Array, options: TorrentPeerOptions): Observable<PeerConnection>;
 }

@@ -30,7 +30,8 @@ export class SnapshotBuilder {
   links: PeerLinks | undefined;
   /** Pieces in flight, for the piece map. */
   downloading: () => ReadonlySet<number> = () => new Set();
-  private book: ProgressBook | undefined;
+  /** The progress book, once the recheck is done. */
+  book: ProgressBook | undefined;
   private readonly trackers = new Map<string, TrackerView>();
   private readonly down = new RateMeter();
   private readonly up = new RateMeter();

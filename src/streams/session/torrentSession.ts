@@ -1,31 +1,27 @@
 /**
  * `torrentSession`: the composition root of one torrent. It holds no policy of its own: it opens
- * storage, rechecks, and wires peers → scheduler → pieces → storage, trackers → dials, and the
- * counters → state snapshots. The one cycle (piece verdicts back into the scheduler) is closed
- * here with a Subject, and nowhere else.
+ * storage, rechecks, then wires the three flows — peers (dials, inbound, trackers), download
+ * (scheduler → pieces → storage) and upload (choker → serving) — around the peer links, and turns
+ * the live counters into state snapshots.
  *
  * @module
  */
-import { asyncScheduler, filter, map, merge, Observable, of, Subject, Subscription, tap } from 'rxjs';
-import { assemblePieces } from '../../operators/assemblePieces.js';
-import { dialPeers, type DialCommand } from '../../operators/dialPeers.js';
-import { schedulePieces } from '../../operators/schedulePieces.js';
-import { trackCompletion } from '../../operators/trackCompletion.js';
-import { verifyPieces } from '../../operators/verifyPieces.js';
-import { writePieces } from '../../operators/writePieces.js';
+import { asyncScheduler, merge, Observable, of, Subscription } from 'rxjs';
 import type { Torrent } from '../../protocol/metainfo/index.js';
-import type { SwarmEvent } from '../../protocol/scheduler/index.js';
+import { TokenBucket } from '../../protocol/rate/index.js';
 import { MAX_REQUEST_LENGTH_LIMIT } from '../../protocol/wire/index.js';
-import { announceEvery } from '../../tracker/client/announceEvery.js';
-import type { TorrentPeerOptions } from '../peer/index.js';
 import { openFileStorage } from '../storage/index.js';
 import { BadPeers } from './badPeers.js';
+import { DownloadFlow } from './downloadFlow.js';
+import { PeerFlow } from './peerFlow.js';
 import { PeerLinks } from './peerLinks.js';
 import { ProgressBook } from './progressBook.js';
 import type { SessionComponents, SessionConfig, SwarmPort } from './sessionConfig.js';
 import type { SessionState } from './sessionState.js';
 import { SnapshotBuilder } from './snapshotBuilder.js';
-import { startRecheck } from './startRecheck.js';
+import { startRecheck, type SessionStorage } from './startRecheck.js';
+import type { SwarmContext } from './swarmContext.js';
+import { UploadFlow } from './uploadFlow.js';
 
 /**
  * Runs one torrent: download what is missing (or seed what is there), then keep seeding.
@@ -36,7 +32,7 @@ import { startRecheck } from './startRecheck.js';
  *
  * @param torrent - what to share
  * @param config - content path, mode, peers, limits
- * @param port - the client's identity, listener and dialler
+ * @param port - the client's identity, listener, dialler and rate limits
  * @param components - storage, scheduler, RNG, announce function
  * @returns cold state snapshots; unsubscribing closes connections, announces `stopped`, closes files
  * @example
@@ -44,129 +40,96 @@ import { startRecheck } from './startRecheck.js';
  * client.add(torrent, { path: 'downloads/ubuntu.iso' }).subscribe((s) => console.log(s.progress));
  * ```
  */
-export function torrentSession(
-  torrent: Torrent,
-  config: SessionConfig,
-  port: SwarmPort,
-  components: SessionComponents = {},
-): Observable<SessionState> {
+export function torrentSession(torrent: Torrent, config: SessionConfig, port: SwarmPort, components: SessionComponents = {}): Observable<SessionState> {
   return new Observable<SessionState>((subscriber) => {
     const scheduler = components.scheduler ?? asyncScheduler;
-    const random = components.random ?? Math.random;
     const teardown = new Subscription();
     const snapshots = new SnapshotBuilder(torrent, scheduler);
     const emit = (): void => subscriber.next(snapshots.build());
-
-    const run = (storage: NonNullable<SessionComponents['storage']>, book: ProgressBook): void => {
-      snapshots.attach(book);
-      const events$ = new Subject<SwarmEvent>();
-      const blocks$ = new Subject<{ peer: string; index: number; begin: number; data: Uint8Array }>();
-      const dials$ = new Subject<DialCommand>();
-      const links = new PeerLinks(torrent, { event: (e) => events$.next(e) });
-      const bad = new BadPeers(config.banThreshold ?? 2);
-      snapshots.links = links;
-      const peerOptions: TorrentPeerOptions = {
-        peerId: port.peerId,
-        bitfield: () => book.have,
-        // Requests up to the protocol's limit are decoded, so oversized ones can be refused
-        // rather than ending the connection.
-        limits: { pieceCount: torrent.pieceCount, maxRequestLength: MAX_REQUEST_LENGTH_LIMIT },
-      };
-      const downloading = new Set<number>();
-      snapshots.downloading = () => downloading;
-      const adopt = (connection: Parameters<PeerLinks['add']>[0]): void => void teardown.add(links.add(connection));
-
-      teardown.add(() => {
-        events$.complete();
-        blocks$.complete();
-        dials$.complete();
-      });
-      teardown.add(
-        events$
-          .pipe(schedulePieces({ ...config.scheduling, pieceCount: torrent.pieceCount, pieceLength: torrent.pieceLength, length: torrent.length, have: book.have, random, scheduler }))
-          .subscribe((command) => {
-            if (command.type === 'block') blocks$.next(command);
-            else links.dispatch(command);
-            if (command.type === 'request') downloading.add(command.index);
-          }),
-      );
-      teardown.add(
-        blocks$
-          .pipe(
-            assemblePieces(torrent),
-            verifyPieces(torrent),
-            tap((verdict) => {
-              if (verdict.type === 'failed') downloading.delete(verdict.index);
-              events$.next({ type: verdict.type === 'verified' ? 'piece-verified' : 'piece-failed', index: verdict.index });
-              if (verdict.type === 'failed') {
-                for (const key of bad.failed(verdict.peers)) {
-                  const link = links.get(key);
-                  if (link === undefined) continue;
-                  dials$.next({ type: 'ban', address: link.connection.address });
-                  link.connection.close();
-                }
-              }
-            }),
-            filter((verdict) => verdict.type === 'verified'),
-            writePieces(storage),
-            tap((written) => {
-              downloading.delete(written.index);
-              book.add(written.index);
-              links.broadcastHave(written.index);
-            }),
-            trackCompletion({ pieceCount: torrent.pieceCount, have: book.have, finalize: () => storage.finalize() }),
-          )
-          .subscribe({
-            next: (event) => {
-              if (event.type !== 'complete') return;
-              snapshots.status = config.seed === false ? 'done' : 'seeding';
-              emit();
-              if (config.seed === false) subscriber.complete();
-            },
-            error: (err: unknown) => subscriber.error(err),
-          }),
-      );
-      teardown.add(port.inbound(torrent.infoHashBytes, peerOptions).subscribe({ next: adopt, error: (err: unknown) => subscriber.error(err) }));
-      teardown.add(
-        dials$
-          .pipe(dialPeers((address) => port.dial(address, torrent.infoHashBytes, peerOptions), { maxPeers: config.maxPeers ?? 50, scheduler }))
-          .subscribe(adopt),
-      );
-      if ((config.peers ?? []).length > 0) dials$.next({ type: 'add', addresses: config.peers ?? [] });
-      const trackers = config.trackers ?? torrent.announce;
-      teardown.add(
-        port.listening$.subscribe({ error: (err: unknown) => subscriber.error(err), next: (listenPort) => {
-          const stats$ = snapshots.transfer$;
-          const numwant = (): number => (links.size < (config.maxPeers ?? 50) ? 50 : 0);
-          const announce$ = announceEvery(trackers, stats$, { infoHash: torrent.infoHashBytes, peerId: port.peerId, port: listenPort, host: port.host, numwant, scheduler, random }, { announce: components.announce });
-          teardown.add(
-            announce$
-              .pipe(tap((event) => snapshots.tracker(event)), filter((e) => e.type === 'peers'), map((e) => ({ type: 'add' as const, addresses: e.peers })))
-              .subscribe((command) => dials$.next(command)),
-          );
-        } }),
-      );
-      snapshots.status = book.complete ? (config.seed === false ? 'done' : 'seeding') : 'downloading';
-      if (book.complete && config.seed === false) {
-        emit();
-        subscriber.complete();
-      }
+    const finish = (): void => {
+      snapshots.status = config.seed === false ? 'done' : 'seeding';
+      emit();
+      if (config.seed === false) subscriber.complete();
     };
-
-    const given = components.storage;
-    const openStorage = given !== undefined ? () => Promise.resolve(given) : () => openFileStorage(torrent, { path: config.path, mode: config.mode });
+    const start = (storage: SessionStorage, book: ProgressBook): void => {
+      const ctx: SwarmContext = {
+        torrent, config, port, storage, book, snapshots, scheduler,
+        random: components.random ?? Math.random,
+        announce: components.announce,
+        // Requests up to the protocol's limit are decoded, so larger-than-served ones are refused, not fatal.
+        peerOptions: { peerId: port.peerId, bitfield: () => book.have, limits: { pieceCount: torrent.pieceCount, maxRequestLength: MAX_REQUEST_LENGTH_LIMIT } },
+        buckets: bucketsOf(port, config),
+        fail: (err) => subscriber.error(err),
+      };
+      teardown.add(wire(ctx, finish));
+      snapshots.status = book.complete ? (config.seed === false ? 'done' : 'seeding') : 'downloading';
+      if (book.complete) finish();
+    };
+    const open = components.storage !== undefined ? () => Promise.resolve(components.storage as SessionStorage) : () => openFileStorage(torrent, { path: config.path, mode: config.mode });
+    teardown.add(merge(of(0), snapshots.ticks$(config.stateIntervalMs ?? 250)).subscribe(emit));
+    // Listen from the start, so the port stays the same while the session runs (even while it
+    // rechecks), and a busy port fails the session at once.
+    teardown.add(port.listening$.subscribe({ error: (err: unknown) => subscriber.error(err) }));
     teardown.add(
-      merge(of(0), snapshots.ticks$(config.stateIntervalMs ?? 250)).subscribe(() => emit()),
-    );
-    teardown.add(
-      startRecheck(torrent, config, openStorage, snapshots).subscribe({
+      startRecheck(torrent, config, open, snapshots).subscribe({
         next: ({ storage, have }) => {
           teardown.add(() => void storage.close());
-          run(storage, new ProgressBook(torrent, have));
+          snapshots.attach(new ProgressBook(torrent, have));
+          start(storage, snapshots.book as ProgressBook);
         },
         error: (err: unknown) => subscriber.error(err),
       }),
     );
     return teardown;
   });
+}
+
+/** Builds the links and the three flows around them. */
+function wire(ctx: SwarmContext, finish: () => void): Subscription {
+  const bad = new BadPeers(ctx.config.banThreshold ?? 2);
+  const flows: { down?: DownloadFlow; up?: UploadFlow; peers?: PeerFlow } = {};
+  const links = new PeerLinks(ctx.torrent, {
+    event: (e) => flows.down?.event(e),
+    request: (link, m) => flows.down?.request(link, m),
+    joined: (link) => flows.up?.joined(link),
+    left: (link) => {
+      flows.down?.left(link);
+      flows.up?.left(link);
+    },
+    message: (link, m) => flows.up?.message(link, m),
+  });
+  ctx.snapshots.links = links;
+  flows.up = new UploadFlow(ctx, links);
+  flows.down = new DownloadFlow(ctx, links, {
+    written: (index) => flows.up?.broadcastHave(index),
+    failed: (peers) => {
+      for (const key of bad.failed(peers)) {
+        const link = links.get(key);
+        if (link === undefined) continue;
+        flows.peers?.ban(link.connection.address);
+        link.connection.close();
+      }
+    },
+    complete: finish,
+  });
+  const downloading = flows.down.downloading;
+  ctx.snapshots.downloading = () => downloading;
+  flows.peers = new PeerFlow(ctx, links);
+  const subscription = new Subscription();
+  // Peers first (closing connections), then the flows they feed.
+  subscription.add(flows.peers.subscription);
+  subscription.add(flows.down.subscription);
+  subscription.add(flows.up.subscription);
+  return subscription;
+}
+
+/** The client-wide and per-torrent rate limits, unlimited ones left out. */
+function bucketsOf(port: SwarmPort, config: SessionConfig): SwarmContext['buckets'] {
+  const torrentUp = config.uploadRate === undefined ? undefined : new TokenBucket({ rate: config.uploadRate });
+  const torrentDown = config.downloadRate === undefined ? undefined : new TokenBucket({ rate: config.downloadRate });
+  const limited = (b: TokenBucket | undefined): b is TokenBucket => b !== undefined && !b.unlimited;
+  return {
+    upload: [port.buckets?.upload, torrentUp].filter(limited),
+    download: [port.buckets?.download, torrentDown].filter(limited),
+  };
 }

@@ -1,0 +1,73 @@
+/**
+ * Where a session's peers come from: addresses given directly, trackers (announced from the
+ * port we listen on), and inbound connections routed by the client. Dials go through
+ * `dialPeers` under the session's cap; banned addresses are never dialled again.
+ *
+ * @module
+ */
+import { filter, map, Subject, Subscription, tap } from 'rxjs';
+import { dialPeers, type DialCommand } from '../../operators/dialPeers.js';
+import type { PeerAddress } from '../../protocol/peerAddress.js';
+import { announceEvery } from '../../tracker/client/announceEvery.js';
+import type { PeerConnection } from '../peer/index.js';
+import type { PeerLinks } from './peerLinks.js';
+import type { SwarmContext } from './swarmContext.js';
+
+/** Peers wanted from each announce while below the cap. */
+const NUMWANT = 50;
+
+/**
+ * Feeds connections into the session's links.
+ *
+ * @example
+ * ```ts
+ * const peers = new PeerFlow(ctx, links);
+ * peers.ban(address); // after bad data
+ * ```
+ */
+export class PeerFlow {
+  readonly subscription = new Subscription();
+  private readonly dials$ = new Subject<DialCommand>();
+
+  constructor(ctx: SwarmContext, links: PeerLinks) {
+    const { torrent, config, port, scheduler, random } = ctx;
+    const maxPeers = config.maxPeers ?? 50;
+    const adopt = (connection: PeerConnection): void => void this.subscription.add(links.add(connection));
+    this.subscription.add(() => this.dials$.complete());
+    this.subscription.add(port.inbound(torrent.infoHashBytes, ctx.peerOptions).subscribe({ next: adopt, error: ctx.fail }));
+    this.subscription.add(
+      this.dials$
+        .pipe(dialPeers((address) => port.dial(address, torrent.infoHashBytes, ctx.peerOptions), { maxPeers, scheduler }))
+        .subscribe(adopt),
+    );
+    if ((config.peers ?? []).length > 0) this.dials$.next({ type: 'add', addresses: config.peers ?? [] });
+    const trackers = config.trackers ?? torrent.announce;
+    this.subscription.add(
+      port.listening$.subscribe({
+        error: ctx.fail,
+        next: (listenPort) => {
+          const announce$ = announceEvery(
+            trackers,
+            ctx.snapshots.transfer$,
+            { infoHash: torrent.infoHashBytes, peerId: port.peerId, port: listenPort, host: port.host, numwant: () => (links.size < maxPeers ? NUMWANT : 0), scheduler, random },
+            { announce: ctx.announce },
+          );
+          this.subscription.add(
+            announce$
+              .pipe(
+                tap((event) => ctx.snapshots.tracker(event)),
+                filter((event) => event.type === 'peers'),
+                map((event): DialCommand => ({ type: 'add', addresses: event.peers })),
+              )
+              .subscribe((command) => this.dials$.next(command)),
+          );
+        },
+      }),
+    );
+  }
+
+  /** Never dial `address` again. */
+  ban(address: PeerAddress): void {
+    this.dials$.next({ type: 'ban', address });
+  }
+}
