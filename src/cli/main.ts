@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { createCommand } from './commands/create.js';
 import { downloadCommand } from './commands/download.js';
 import { infoCommand } from './commands/info.js';
+import { seedCommand } from './commands/seed.js';
 import { trackerCommand } from './commands/tracker.js';
 import { EXIT, reportError } from './report.js';
 
@@ -21,6 +22,7 @@ const program = new Command('rxtorrent')
   .addCommand(createCommand())
   .addCommand(infoCommand())
   .addCommand(downloadCommand())
+  .addCommand(seedCommand())
   .addCommand(trackerCommand());
 
 for (const command of program.commands) command.exitOverride();

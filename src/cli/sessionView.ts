@@ -12,6 +12,8 @@ import { formatBytes, formatDuration } from './units.js';
 export interface SessionViewConfig {
   readonly stream: NodeJS.WriteStream;
   readonly json: boolean;
+  /** Several torrents: one plain line per torrent instead of a bar. @default false */
+  readonly multi?: boolean;
   /** Least time between JSON lines. @default 1000 */
   readonly jsonIntervalMs?: number;
   readonly now?: () => number;
@@ -50,13 +52,21 @@ export function describeState(s: SessionState): string {
  */
 export function sessionView(config: SessionViewConfig): SessionView {
   if (config.json) return jsonView(config);
+  const views = new Map<string, ProgressView>();
   let view: ProgressView | undefined;
   return {
     update: (s) => {
+      if (config.multi === true) {
+        let line = views.get(s.infoHash);
+        if (line === undefined) views.set(s.infoHash, (line = progressView({ stream: config.stream, label: s.name, tty: false })));
+        line.update({ fraction: s.status === 'checking' ? s.checked : s.progress, detail: describeState(s) });
+        return;
+      }
       view ??= progressView({ stream: config.stream, label: s.name });
       view.update({ fraction: s.status === 'checking' ? s.checked : s.progress, detail: describeState(s) });
     },
     finish: (s, message) => {
+      for (const line of views.values()) line.finish();
       if (s !== undefined) view?.update({ fraction: s.progress, detail: describeState(s) });
       view?.finish(message);
       if (view === undefined && message !== undefined) config.stream.write(`${message}\n`);
@@ -66,14 +76,14 @@ export function sessionView(config: SessionViewConfig): SessionView {
 
 function jsonView(config: SessionViewConfig): SessionView {
   const now = config.now ?? Date.now;
-  let last = -Infinity;
+  const last = new Map<string, number>();
   const print = (s: SessionState): void => {
     process.stdout.write(`${JSON.stringify(s)}\n`);
-    last = now();
+    last.set(s.infoHash, now());
   };
   return {
     update: (s) => {
-      if (now() - last >= (config.jsonIntervalMs ?? 1000)) print(s);
+      if (now() - (last.get(s.infoHash) ?? -Infinity) >= (config.jsonIntervalMs ?? 1000)) print(s);
     },
     finish: (s, message) => {
       if (s !== undefined) print(s);

@@ -1,0 +1,38 @@
+/**
+ * The network options `download` and `seed` share: `--ip`, `-p`, `--peer`, `--max-peers`,
+ * `--json`, and how they become client and session options.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import type { PeerAddress } from '../protocol/peerAddress.js';
+import { collect, DEFAULT_IP, DEFAULT_PORT, parseIp, parsePeer, parsePort, parsePositive } from './options.js';
+
+/** Parsed shared options (commander's raw strings). */
+export interface SharedOptions {
+  ip: string;
+  port: string;
+  peer: string[];
+  maxPeers: string;
+  json?: boolean;
+}
+
+/** Adds the shared options to a command. */
+export function sharedOptions(command: Command): Command {
+  return command
+    .option('--ip <ip>', 'address to listen on, dial from and announce', DEFAULT_IP)
+    .option('-p, --port <port>', 'port to listen on (0: any free port)', String(DEFAULT_PORT))
+    .option('--peer <host:port>', 'dial this peer directly (repeatable; no tracker needed)', collect, [])
+    .option('--max-peers <n>', 'connections in and out together', '50')
+    .option('--json', 'print one JSON state object per second on stdout');
+}
+
+/** Client and session options from the shared options. */
+export function clientOptions(options: SharedOptions): { host: string; port: number; maxPeers: number; peers: PeerAddress[] } {
+  return {
+    host: parseIp(options.ip),
+    port: parsePort(options.port),
+    maxPeers: parsePositive(options.maxPeers, '--max-peers'),
+    peers: options.peer.map(parsePeer),
+  };
+}
