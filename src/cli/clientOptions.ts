@@ -7,6 +7,8 @@
 import type { Command } from 'commander';
 import type { PeerAddress } from '../protocol/peerAddress.js';
 import { collect, DEFAULT_IP, DEFAULT_PORT, parseIp, parsePeer, parsePort, parsePositive } from './options.js';
+import { parseSize } from './units.js';
+import { UsageError } from './usageError.js';
 
 /** Parsed shared options (commander's raw strings). */
 export interface SharedOptions {
@@ -14,6 +16,8 @@ export interface SharedOptions {
   port: string;
   peer: string[];
   maxPeers: string;
+  uploadRate?: string;
+  downloadRate?: string;
   json?: boolean;
 }
 
@@ -24,15 +28,35 @@ export function sharedOptions(command: Command): Command {
     .option('-p, --port <port>', 'port to listen on (0: any free port)', String(DEFAULT_PORT))
     .option('--peer <host:port>', 'dial this peer directly (repeatable; no tracker needed)', collect, [])
     .option('--max-peers <n>', 'connections in and out together', '50')
+    .option('--upload-rate <size>', 'upload limit per second, e.g. 5MiB (default: unlimited)')
+    .option('--download-rate <size>', 'download limit per second (default: unlimited)')
     .option('--json', 'print one JSON state object per second on stdout');
 }
 
 /** Client and session options from the shared options. */
-export function clientOptions(options: SharedOptions): { host: string; port: number; maxPeers: number; peers: PeerAddress[] } {
+export function clientOptions(options: SharedOptions): ClientOptions {
+  const rate = (text: string | undefined, name: string): number | undefined => {
+    if (text === undefined) return undefined;
+    const bytes = parseSize(text, name);
+    if (bytes <= 0) throw new UsageError(`${name} must be above 0`);
+    return bytes;
+  };
   return {
     host: parseIp(options.ip),
     port: parsePort(options.port),
     maxPeers: parsePositive(options.maxPeers, '--max-peers'),
     peers: options.peer.map(parsePeer),
+    uploadRate: rate(options.uploadRate, '--upload-rate'),
+    downloadRate: rate(options.downloadRate, '--download-rate'),
   };
+}
+
+/** Client and session options the CLI sets. */
+export interface ClientOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxPeers: number;
+  readonly peers: PeerAddress[];
+  readonly uploadRate: number | undefined;
+  readonly downloadRate: number | undefined;
 }

@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { createCommand } from './commands/create.js';
+import { demoCommand } from './commands/demo.js';
 import { downloadCommand } from './commands/download.js';
 import { infoCommand } from './commands/info.js';
 import { seedCommand } from './commands/seed.js';
@@ -23,7 +24,8 @@ const program = new Command('rxtorrent')
   .addCommand(infoCommand())
   .addCommand(downloadCommand())
   .addCommand(seedCommand())
-  .addCommand(trackerCommand());
+  .addCommand(trackerCommand())
+  .addCommand(demoCommand());
 
 for (const command of program.commands) command.exitOverride();
 

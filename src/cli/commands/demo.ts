@@ -1,0 +1,39 @@
+/**
+ * `rxtorrent demo [--leechers N] [--size SIZE]`: a tracker, a seeder and N leechers on loopback.
+ *
+ * @module
+ */
+import { Command } from 'commander';
+import { runDemo } from '../demo/runDemo.js';
+import { EXIT } from '../report.js';
+import { parsePositive } from '../options.js';
+import { parseSize } from '../units.js';
+import { UsageError } from '../usageError.js';
+
+/**
+ * The `demo` command.
+ *
+ * @example
+ * ```ts
+ * program.addCommand(demoCommand());
+ * ```
+ */
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('run a whole swarm on loopback: tracker, seeder and leechers as separate processes')
+    .option('--leechers <n>', 'leechers in the swarm', '4')
+    .option('--size <size>', 'size of the shared file', '64MiB')
+    .option('--seeder-rate <size>', 'upload limit of the seeder per second, so the leechers trade', '16MiB')
+    .option('--timeout <seconds>', 'give up after this long', '300')
+    .action(async (options: { leechers: string; size: string; seederRate: string; timeout: string }) => {
+      const leechers = parsePositive(options.leechers, '--leechers');
+      const size = parseSize(options.size, '--size');
+      if (size <= 0) throw new UsageError('--size must be above 0');
+      if (leechers > 32) throw new UsageError('--leechers is at most 32 on one machine');
+      const ok = await runDemo({
+        leechers, size, seederRate: parseSize(options.seederRate, '--seeder-rate'),
+        timeoutMs: parsePositive(options.timeout, '--timeout') * 1000, out: process.stderr,
+      });
+      process.exitCode = ok ? EXIT.ok : EXIT.failure;
+    });
+}
