@@ -16,15 +16,19 @@ import { operate } from './internal/operate.js';
  * ```
  *
  * @param geometry - piece count, piece length and total length of the torrent
+ * @param config - `allocate`: how piece buffers are made (default zero-filled `Uint8Array`s)
  * @returns the operator; a block that does not fit the geometry errors with `PieceError`
  * @example
  * ```ts
  * accepted$.pipe(assemblePieces(torrent), verifyPieces(torrent));
  * ```
  */
-export function assemblePieces(geometry: PieceGeometry): OperatorFunction<ReceivedBlock, AssembledPiece> {
+export function assemblePieces(
+  geometry: PieceGeometry,
+  config: { readonly allocate?: (size: number) => Uint8Array } = {},
+): OperatorFunction<ReceivedBlock, AssembledPiece> {
   return operate<ReceivedBlock, AssembledPiece>((subscriber) => {
-    const assembler = new PieceAssembler(geometry);
+    const assembler = new PieceAssembler(geometry, config.allocate);
     return {
       next: (block) => {
         const piece = assembler.add(block);

@@ -32,7 +32,15 @@ export type PieceGeometry = Pick<Torrent, 'pieceCount' | 'pieceLength' | 'length
 export class PieceAssembler {
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly geometry: PieceGeometry) {}
+  /**
+   * @param geometry - piece count and lengths
+   * @param allocate - makes a piece buffer; the I/O edge may pass one that skips zero-filling
+   *   (`Buffer.allocUnsafe`), since every byte is overwritten by a block before the piece is emitted
+   */
+  constructor(
+    private readonly geometry: PieceGeometry,
+    private readonly allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+  ) {}
 
   /** Pieces with at least one block and not yet whole. */
   get partialCount(): number {
@@ -66,7 +74,7 @@ export class PieceAssembler {
     let piece = this.pending.get(index);
     if (piece === undefined) {
       const blocks = Math.ceil(size / BLOCK_LENGTH);
-      piece = { data: new Uint8Array(size), got: new Uint8Array(blocks), missing: blocks, peers: new Set() };
+      piece = { data: this.allocate(size), got: new Uint8Array(blocks), missing: blocks, peers: new Set() };
       this.pending.set(index, piece);
     }
     if (piece.got[slot] === 1) return undefined;

@@ -20,8 +20,8 @@ export interface SocketStream {
    */
   readonly bytes$: Observable<Uint8Array>;
   /**
-   * Writes `chunks` back to back (corked together when there are several, so a piece header and
-   * its block leave in one `writev` with no copy).
+   * Writes `chunks` back to back. Every write made in the same tick is corked together and leaves
+   * in one `writev` with no copy (a piece header and its block; a burst of requests).
    * @returns resolves at once while the socket's buffer is below its high-water mark, else after
    *   `drain`; also when the socket is (or becomes) closed. Never rejects.
    */
@@ -76,6 +76,12 @@ export function fromSocket(socket: Socket): SocketStream {
       socket.on('drain', done).on('close', done);
     }));
 
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    socket.uncork();
+  };
+
   const bytes$ = new Observable<Uint8Array>((subscriber) => {
     const onData = (chunk: Buffer): void => subscriber.next(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
     const onEnd = (): void => subscriber.complete();
@@ -96,14 +102,15 @@ export function fromSocket(socket: Socket): SocketStream {
     bytes$,
     write(...chunks) {
       if (socket.destroyed || !socket.writable) return RESOLVED;
-      let ok = true;
-      if (chunks.length === 1) {
-        ok = socket.write(chunks[0]!);
-      } else {
+      // Everything written in one tick leaves in one writev: a burst of requests or haves is one
+      // syscall, not one each (measured: per-message writes were a quarter of a download's CPU).
+      if (!corked) {
+        corked = true;
         socket.cork();
-        for (const chunk of chunks) ok = socket.write(chunk);
-        socket.uncork();
+        process.nextTick(uncork);
       }
+      let ok = true;
+      for (const chunk of chunks) ok = socket.write(chunk);
       return ok ? RESOLVED : waitForDrain();
     },
     pause: () => void socket.pause(),

@@ -63,7 +63,8 @@ export class DownloadFlow {
     this.subscription.add(
       this.blocks$
         .pipe(
-          assemblePieces(torrent),
+          // Every byte of a piece buffer is overwritten by a block: skip the zero-fill.
+          assemblePieces(torrent, { allocate: (size) => Buffer.allocUnsafeSlow(size) }),
           verifyPieces(torrent),
           tap((verdict) => {
             if (verdict.type === 'failed') {

@@ -12,6 +12,7 @@ import { chokerEventOf, type ChokerEvent } from '../../protocol/choker/index.js'
 import { pieceSize } from '../../protocol/metainfo/index.js';
 import type { PeerKey } from '../../protocol/scheduler/index.js';
 import type { WireMessage } from '../../protocol/wire/index.js';
+import { cachedReader } from '../storage/index.js';
 import type { PeerLink, PeerLinks } from './peerLinks.js';
 import type { SwarmContext } from './swarmContext.js';
 
@@ -28,11 +29,13 @@ export class UploadFlow {
   readonly subscription = new Subscription();
   private readonly choker$ = new Subject<ChokerEvent>();
   private readonly serving = new Map<PeerKey, Subject<ServeEvent>>();
+  private readonly readBlock: (index: number, begin: number, length: number) => Promise<Uint8Array>;
 
   constructor(
     private readonly ctx: SwarmContext,
     private readonly links: PeerLinks,
   ) {
+    this.readBlock = cachedReader(ctx.torrent, ctx.storage);
     this.subscription.add(() => this.choker$.complete());
     this.subscription.add(
       this.choker$
@@ -59,7 +62,7 @@ export class UploadFlow {
 
   /** A new connection: the choker hears of it and its requests get a queue. */
   joined(link: PeerLink): void {
-    const { torrent, book, storage, buckets, scheduler } = this.ctx;
+    const { torrent, book, buckets, scheduler } = this.ctx;
     const events = new Subject<ServeEvent>();
     this.serving.set(link.key, events);
     const throttle = buckets.upload.length === 0 ? undefined : (bytes: number) => of(bytes).pipe(limitRate(buckets.upload, { cost: (b) => b, scheduler }));
@@ -68,7 +71,7 @@ export class UploadFlow {
         .pipe(
           serveBlocks(
             { pieceCount: torrent.pieceCount, pieceSize: (i) => pieceSize(torrent, i), have: (i) => book.have.has(i), fast: link.connection.extensions.fast },
-            { readBlock: (i, b, l) => storage.readBlock(i, b, l), send: (m) => link.connection.send(m), throttle },
+            { readBlock: this.readBlock, send: (m) => link.connection.send(m), throttle },
           ),
         )
         .subscribe({ error: this.ctx.fail }),

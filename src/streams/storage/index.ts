@@ -3,3 +3,4 @@ export { openFileStorage } from './fileStorage.js';
 export type { FileStorage, FileStorageConfig } from './fileStorage.js';
 export { memoryStorage } from './memoryStorage.js';
 export type { MemoryStorage } from './memoryStorage.js';
+export { cachedReader, READ_WINDOW_BYTES, DEFAULT_READ_CACHE_BYTES } from './readCache.js';
