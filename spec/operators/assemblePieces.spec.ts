@@ -22,8 +22,8 @@ describe('assemblePieces', () => {
       const whole = new Uint8Array(2 * B);
       whole.fill(1, 0, B).fill(2, B);
       expectObservable(blocks.pipe(assemblePieces(geometry))).toBe('---p-q-|', {
-        p: { index: 0, data: whole, peers: ['a', 'b'] },
-        q: { index: 1, data: new Uint8Array(100).fill(3), peers: ['a'] },
+        p: { index: 0, data: whole, peers: ['a', 'b'], blockPeers: ['a', 'b'] },
+        q: { index: 1, data: new Uint8Array(100).fill(3), peers: ['a'], blockPeers: ['a'] },
       });
     });
   });

@@ -6,14 +6,14 @@ import { testScheduler } from './marbles.js';
 describe('verifyPieces', () => {
   const good = new Uint8Array([1, 2, 3]);
   const torrent = { pieces: new Uint8Array(Buffer.concat([createHash('sha1').update(good).digest(), createHash('sha1').update(good).digest()])) };
-  const p = (index: number, data: Uint8Array): AssembledPiece => ({ index, data, peers: ['x'] });
+  const p = (index: number, data: Uint8Array): AssembledPiece => ({ index, data, peers: ['x'], blockPeers: ['x'] });
 
   it('verifies good pieces and names the peers of bad ones', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const pieces = cold('-a-b-|', { a: p(0, good), b: p(1, new Uint8Array([1, 2, 4])) });
       expectObservable(pieces.pipe(verifyPieces(torrent))).toBe('-v-f-|', {
-        v: { type: 'verified', index: 0, data: good, peers: ['x'] },
-        f: { type: 'failed', index: 1, peers: ['x'] },
+        v: { type: 'verified', index: 0, data: good, peers: ['x'], blockPeers: ['x'] },
+        f: { type: 'failed', index: 1, data: new Uint8Array([1, 2, 4]), peers: ['x'], blockPeers: ['x'] },
       });
     });
   });
@@ -22,7 +22,7 @@ describe('verifyPieces', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold<AssembledPiece>('-#').pipe(verifyPieces(torrent))).toBe('-#');
       expectObservable(cold('-a-a-|', { a: p(0, good) }).pipe(verifyPieces(torrent)), '--!').toBe('-v', {
-        v: { type: 'verified', index: 0, data: good, peers: ['x'] },
+        v: { type: 'verified', index: 0, data: good, peers: ['x'], blockPeers: ['x'] },
       });
     });
   });

@@ -9,8 +9,8 @@ import { pieceHash, sha1, type Torrent } from '../protocol/metainfo/index.js';
 import type { AssembledPiece, PieceVerdict } from '../protocol/pieces/index.js';
 
 /**
- * Checks each piece against the metainfo. A failed piece names the peers that sent its blocks,
- * so the session can return it to the pool and hold those peers to account.
+ * Checks each piece against the metainfo. A verdict keeps the piece and who sent each block, so
+ * the session can return a failed piece to the pool and hold the right peers to account.
  *
  * ```
  * pieces:   -p0-p1-p2-|
@@ -25,9 +25,5 @@ import type { AssembledPiece, PieceVerdict } from '../protocol/pieces/index.js';
  * ```
  */
 export function verifyPieces(torrent: Pick<Torrent, 'pieces'>): OperatorFunction<AssembledPiece, PieceVerdict> {
-  return map((piece): PieceVerdict =>
-    equalBytes(sha1(piece.data), pieceHash(torrent, piece.index))
-      ? { type: 'verified', index: piece.index, data: piece.data, peers: piece.peers }
-      : { type: 'failed', index: piece.index, peers: piece.peers },
-  );
+  return map((piece): PieceVerdict => ({ type: equalBytes(sha1(piece.data), pieceHash(torrent, piece.index)) ? 'verified' : 'failed', ...piece }));
 }

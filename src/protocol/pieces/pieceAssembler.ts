@@ -14,7 +14,7 @@ interface Pending {
   readonly data: Uint8Array;
   readonly got: Uint8Array;
   missing: number;
-  readonly peers: Set<PeerKey>;
+  readonly senders: PeerKey[];
 }
 
 /** The geometry an assembler needs. */
@@ -74,16 +74,16 @@ export class PieceAssembler {
     let piece = this.pending.get(index);
     if (piece === undefined) {
       const blocks = Math.ceil(size / BLOCK_LENGTH);
-      piece = { data: this.allocate(size), got: new Uint8Array(blocks), missing: blocks, peers: new Set() };
+      piece = { data: this.allocate(size), got: new Uint8Array(blocks), missing: blocks, senders: new Array<PeerKey>(blocks) };
       this.pending.set(index, piece);
     }
     if (piece.got[slot] === 1) return undefined;
     piece.got[slot] = 1;
     piece.data.set(data, begin);
-    piece.peers.add(block.peer);
+    piece.senders[slot] = block.peer;
     if (--piece.missing > 0) return undefined;
     this.pending.delete(index);
-    return { index, data: piece.data, peers: [...piece.peers] };
+    return { index, data: piece.data, peers: [...new Set(piece.senders)], blockPeers: piece.senders };
   }
 
   /** Forgets a partial piece (its blocks will be fetched again). */

@@ -18,13 +18,16 @@ export interface ReceivedBlock {
 export interface AssembledPiece {
   readonly index: number;
   readonly data: Uint8Array;
+  /** The distinct peers that sent blocks of this piece. */
   readonly peers: readonly PeerKey[];
+  /** The sender of each block, by block index (for smart-ban attribution). */
+  readonly blockPeers: readonly PeerKey[];
 }
 
-/** The SHA-1 verdict on an assembled piece. */
+/** The SHA-1 verdict on an assembled piece; both carry the piece, for smart-ban attribution. */
 export type PieceVerdict =
-  | { readonly type: 'verified'; readonly index: number; readonly data: Uint8Array; readonly peers: readonly PeerKey[] }
-  | { readonly type: 'failed'; readonly index: number; readonly peers: readonly PeerKey[] };
+  | ({ readonly type: 'verified' } & AssembledPiece)
+  | ({ readonly type: 'failed' } & AssembledPiece);
 
 /** Acknowledgement from storage: the piece is on disk. */
 export interface PieceWritten {

@@ -13,7 +13,7 @@ import { trackCompletion } from '../../operators/trackCompletion.js';
 import { verifyPieces } from '../../operators/verifyPieces.js';
 import { writePieces } from '../../operators/writePieces.js';
 import type { PeerKey, SchedulerCommand, SwarmEvent } from '../../protocol/scheduler/index.js';
-import type { ReceivedBlock } from '../../protocol/pieces/index.js';
+import type { PieceVerdict, ReceivedBlock } from '../../protocol/pieces/index.js';
 import type { RequestMessage } from '../../protocol/wire/index.js';
 import type { PeerLink, PeerLinks } from './peerLinks.js';
 import type { SwarmContext } from './swarmContext.js';
@@ -22,8 +22,8 @@ import type { SwarmContext } from './swarmContext.js';
 export interface DownloadHooks {
   /** A piece is on disk (tell peers we have it). */
   readonly written: (index: number) => void;
-  /** A piece failed its hash check; `peers` sent its blocks. */
-  readonly failed: (peers: readonly PeerKey[]) => void;
+  /** A piece's verdict (hash checked), before it is written. */
+  readonly verdict: (verdict: PieceVerdict) => void;
   /** The last piece is written and storage finalized. */
   readonly complete: () => void;
 }
@@ -67,10 +67,8 @@ export class DownloadFlow {
           assemblePieces(torrent, { allocate: (size) => Buffer.allocUnsafeSlow(size) }),
           verifyPieces(torrent),
           tap((verdict) => {
-            if (verdict.type === 'failed') {
-              this.downloading.delete(verdict.index);
-              hooks.failed(verdict.peers);
-            }
+            if (verdict.type === 'failed') this.downloading.delete(verdict.index);
+            hooks.verdict(verdict);
             this.events$.next({ type: verdict.type === 'verified' ? 'piece-verified' : 'piece-failed', index: verdict.index });
           }),
           filter((verdict) => verdict.type === 'verified'),

@@ -30,6 +30,8 @@ export interface SessionConfig {
   readonly trackers?: readonly (readonly string[])[];
   /** Least time between state snapshots. @default 250 */
   readonly stateIntervalMs?: number;
+  /** How often the resume record is saved while pieces arrive. @default 10000 */
+  readonly resumeIntervalMs?: number;
   /** Bad pieces a peer may send (each shared failure counts in part) before it is banned. @default 2 */
   readonly banThreshold?: number;
   /** Upload limit of this torrent, bytes/s. @default unlimited */

@@ -51,6 +51,8 @@ export interface SessionState {
   readonly progress: number;
   /** While `checking`: fraction of pieces rechecked. */
   readonly checked: number;
+  /** Pieces read back and hashed at start (0 when a resume record was trusted). */
+  readonly rechecked: number;
   readonly pieceCount: number;
   readonly piecesHave: number;
   /** Content length in bytes. */

@@ -27,6 +27,8 @@ export class SnapshotBuilder {
   status: SessionStatus = 'starting';
   /** While checking: fraction of pieces rechecked. */
   checked = 0;
+  /** Pieces read back and hashed by the recheck. */
+  rechecked = 0;
   links: PeerLinks | undefined;
   /** Pieces in flight, for the piece map. */
   downloading: () => ReadonlySet<number> = () => new Set();
@@ -52,6 +54,8 @@ export class SnapshotBuilder {
   /** Starts following a progress book (after the recheck). */
   attach(book: ProgressBook): void {
     this.book = book;
+    // The first announce reads this right away, before the next snapshot: it must not say `left = length`.
+    this.transfer.next({ ...this.transfer.value, left: book.left });
   }
 
   /** A clock for snapshots. */
@@ -89,6 +93,7 @@ export class SnapshotBuilder {
       status: this.status,
       progress: book?.progress ?? 0,
       checked: this.checked,
+      rechecked: this.rechecked,
       pieceCount: this.torrent.pieceCount,
       piecesHave: book?.have.count ?? 0,
       length: this.torrent.length,

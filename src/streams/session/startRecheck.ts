@@ -9,6 +9,7 @@ import type { Bitfield } from '../../protocol/bitfield.js';
 import type { Torrent } from '../../protocol/metainfo/index.js';
 import { recheckPieces } from '../recheck.js';
 import type { PieceStorage } from '../storage/index.js';
+import { trustedHave } from './resume.js';
 import type { SessionConfig } from './sessionConfig.js';
 import type { SnapshotBuilder } from './snapshotBuilder.js';
 
@@ -16,7 +17,8 @@ import type { SnapshotBuilder } from './snapshotBuilder.js';
 export type SessionStorage = PieceStorage & { readonly hasExistingData?: boolean };
 
 /**
- * Opens storage, then rechecks when seeding or when it reports existing data.
+ * Opens storage, then rechecks when seeding or when it reports existing data (a download trusts
+ * a matching resume record instead).
  *
  * @returns one value: the open storage and the pieces verified on it
  * @example
@@ -26,20 +28,30 @@ export type SessionStorage = PieceStorage & { readonly hasExistingData?: boolean
  */
 export function startRecheck(
   torrent: Torrent,
-  config: Pick<SessionConfig, 'mode'>,
+  config: Pick<SessionConfig, 'mode' | 'path'>,
   open: () => Promise<SessionStorage>,
   snapshots: SnapshotBuilder,
 ): Observable<{ storage: SessionStorage; have: Bitfield | undefined }> {
   return defer(() => from(open())).pipe(
     mergeMap((storage) => {
       if (config.mode !== 'seed' && storage.hasExistingData !== true) return of({ storage, have: undefined });
-      snapshots.status = 'checking';
-      return recheckPieces(torrent, storage).pipe(
-        tap((event) => {
-          if (event.type === 'progress') snapshots.checked = event.checked / event.total;
+      // A download with a matching resume record skips the recheck; seeding always rechecks.
+      const trusted = config.mode === 'seed' ? of(undefined) : defer(() => from(trustedHave(torrent, config.path, storage)));
+      return trusted.pipe(
+        mergeMap((have) => {
+          if (have !== undefined) return of({ storage, have });
+          snapshots.status = 'checking';
+          return recheckPieces(torrent, storage).pipe(
+            tap((event) => {
+              if (event.type === 'progress') {
+                snapshots.checked = event.checked / event.total;
+                snapshots.rechecked = event.checked;
+              }
+            }),
+            filter((event) => event.type === 'done'),
+            map((event) => ({ storage, have: event.type === 'done' ? event.have : undefined })),
+          );
         }),
-        filter((event) => event.type === 'done'),
-        map((event) => ({ storage, have: event.type === 'done' ? event.have : undefined })),
       );
     }),
   );

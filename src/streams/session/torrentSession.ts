@@ -9,13 +9,15 @@
 import { asyncScheduler, merge, Observable, of, Subscription } from 'rxjs';
 import type { Torrent } from '../../protocol/metainfo/index.js';
 import { TokenBucket } from '../../protocol/rate/index.js';
+import { parsePeerAddress } from '../../protocol/peerAddress.js';
+import { SmartBan } from '../../protocol/swarm/smartBan.js';
 import { MAX_REQUEST_LENGTH_LIMIT } from '../../protocol/wire/index.js';
 import { openFileStorage } from '../storage/index.js';
-import { BadPeers } from './badPeers.js';
 import { DownloadFlow } from './downloadFlow.js';
 import { PeerFlow } from './peerFlow.js';
 import { PeerLinks } from './peerLinks.js';
 import { ProgressBook } from './progressBook.js';
+import { ResumeSaver } from './resume.js';
 import type { SessionComponents, SessionConfig, SwarmPort } from './sessionConfig.js';
 import type { SessionState } from './sessionState.js';
 import { SnapshotBuilder } from './snapshotBuilder.js';
@@ -46,8 +48,10 @@ export function torrentSession(torrent: Torrent, config: SessionConfig, port: Sw
     const teardown = new Subscription();
     const snapshots = new SnapshotBuilder(torrent, scheduler);
     const emit = (): void => subscriber.next(snapshots.build());
+    let saver: ResumeSaver | undefined;
     const finish = (): void => {
       snapshots.status = config.seed === false ? 'done' : 'seeding';
+      void saver?.save();
       emit();
       if (config.seed === false) subscriber.complete();
     };
@@ -73,9 +77,16 @@ export function torrentSession(torrent: Torrent, config: SessionConfig, port: Sw
     teardown.add(
       startRecheck(torrent, config, open, snapshots).subscribe({
         next: ({ storage, have }) => {
-          teardown.add(() => void storage.close());
-          snapshots.attach(new ProgressBook(torrent, have));
-          start(storage, snapshots.book as ProgressBook);
+          const book = new ProgressBook(torrent, have);
+          if (config.mode !== 'seed') {
+            const resume = new ResumeSaver(torrent, config.path, storage, book);
+            saver = resume;
+            teardown.add(snapshots.ticks$(config.resumeIntervalMs ?? 10_000).subscribe(() => void resume.saveIfChanged()));
+          }
+          // On stop: the last record, then the files are closed.
+          teardown.add(() => void (saver?.save() ?? Promise.resolve()).then(() => storage.close()));
+          snapshots.attach(book);
+          start(storage, book);
         },
         error: (err: unknown) => subscriber.error(err),
       }),
@@ -86,7 +97,7 @@ export function torrentSession(torrent: Torrent, config: SessionConfig, port: Sw
 
 /** Builds the links and the three flows around them. */
 function wire(ctx: SwarmContext, finish: () => void): Subscription {
-  const bad = new BadPeers(ctx.config.banThreshold ?? 2);
+  const smartBan = new SmartBan(ctx.config.banThreshold ?? 2);
   const flows: { down?: DownloadFlow; up?: UploadFlow; peers?: PeerFlow } = {};
   const links = new PeerLinks(ctx.torrent, {
     event: (e) => flows.down?.event(e),
@@ -102,12 +113,11 @@ function wire(ctx: SwarmContext, finish: () => void): Subscription {
   flows.up = new UploadFlow(ctx, links);
   flows.down = new DownloadFlow(ctx, links, {
     written: (index) => flows.up?.broadcastHave(index),
-    failed: (peers) => {
-      for (const key of bad.failed(peers)) {
-        const link = links.get(key);
-        if (link === undefined) continue;
-        flows.peers?.ban(link.connection.address);
-        link.connection.close();
+    verdict: (verdict) => {
+      for (const key of verdict.type === 'failed' ? smartBan.failed(verdict) : smartBan.verified(verdict)) {
+        // A key is `host:port#n`; the peer may have left already, its address is still banned.
+        flows.peers?.ban(parsePeerAddress(key.slice(0, key.lastIndexOf('#'))));
+        links.get(key)?.connection.close();
       }
     },
     complete: finish,

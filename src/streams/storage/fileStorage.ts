@@ -25,12 +25,24 @@ export interface FileStorageConfig {
   readonly mode?: 'download' | 'seed';
 }
 
+/** A file on disk as a resume record remembers it. */
+export interface FileState {
+  /** Where it is now (the `.part` name while staging). */
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
 /** A file storage, with what a session needs to know about the files on disk. */
 export interface FileStorage extends PieceStorage {
   /** True once every file has its final name. */
   readonly finalized: boolean;
   /** True when some content already existed on disk (worth a recheck before downloading). */
   readonly hasExistingData: boolean;
+  /** Flushes written data to disk (fsync of every staging file). */
+  flush(): Promise<void>;
+  /** Size and modification time of every data file (pad and empty files left out). */
+  files(): Promise<FileState[]>;
 }
 
 interface Slot {
@@ -157,6 +169,26 @@ class DiskStorage implements FileStorage {
   async close(): Promise<void> {
     this.closed = true;
     await this.pool.closeAll();
+  }
+
+  async flush(): Promise<void> {
+    this.assertOpen();
+    for (const slot of this.slots) {
+      if (slot.staging) await this.pool.use(this.pathOf(slot), 'r+', (fh) => fh.datasync());
+    }
+  }
+
+  async files(): Promise<FileState[]> {
+    const out: FileState[] = [];
+    for (const slot of this.slots) {
+      if (slot.file.pad || slot.file.length === 0) continue;
+      const path = this.pathOf(slot);
+      const stats = await stat(path).catch((err: unknown) => {
+        throw toStorageError(err, `cannot stat ${path}`);
+      });
+      out.push({ path, size: stats.size, mtimeMs: stats.mtimeMs });
+    }
+    return out;
   }
 
   private pathOf(slot: Slot): string {
