@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { filter, firstValueFrom, lastValueFrom, take, timeout } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, of, take, timeout } from 'rxjs';
+import type { AnnounceParams } from '../../src/protocol/tracker/announceQuery.js';
 import { buildMetainfo, parseMetainfo, type Torrent } from '../../src/protocol/metainfo/index.js';
 import { createClient } from '../../src/streams/client/createClient.js';
 import { memoryStorage } from '../../src/streams/storage/index.js';
@@ -44,6 +45,21 @@ describe('torrent sessions over loopback (memory storage, --peer)', function () 
     expect(s.progress).to.equal(1);
     expect(s.pieceMap).to.match(/^h+$/);
     expect(s.peers[0]).to.include({ direction: 'inbound', amChoking: false });
+  });
+
+  it('a seeder announces started with left 0, and never completed', async () => {
+    const { torrent, data } = fixture(200_000);
+    const announces: AnnounceParams[] = [];
+    const announce = (_url: string, params: AnnounceParams) => {
+      announces.push(params);
+      return of({ interval: 1, minInterval: undefined, complete: 1, incomplete: 0, trackerId: undefined, warning: undefined, externalIp: undefined, peers: [] });
+    };
+    const client = createClient({ host: '127.0.0.1', port: 0 }, { announce });
+    const sub = client.add(torrent, { path: 'x', mode: 'seed', trackers: [['http://127.0.0.1:1/announce']] }, { storage: memoryStorage(torrent, { data }) }).subscribe();
+    for (let i = 0; i < 50 && announces.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    sub.unsubscribe();
+    expect(announces[0]).to.include({ event: 'started', left: 0 });
+    expect(announces.map((a) => a.event)).to.not.include('completed');
   });
 
   it('the same torrent twice on one client is refused', async () => {
