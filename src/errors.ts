@@ -152,7 +152,9 @@ export type TrackerErrorCode =
   | 'ERR_TRACKER_HTTP_STATUS'
   | 'ERR_TRACKER_RESPONSE_TOO_LARGE'
   | 'ERR_TRACKER_BAD_RESPONSE'
-  | 'ERR_TRACKER_FAILURE_REASON';
+  | 'ERR_TRACKER_FAILURE_REASON'
+  // Shared swarm store (Redis): the store failed or answered nonsense; never sent to a client.
+  | 'ERR_TRACKER_STORE_FAILED';
 
 /** A bad tracker request, a full swarm, a malformed peer list or a bad tracker configuration. */
 export class TrackerError extends RxTorrentError<TrackerErrorCode> {}
@@ -276,3 +278,42 @@ export type RateLimitErrorCode = 'ERR_RATE_INVALID_ARGUMENT' | 'ERR_RATE_BAD_COS
 
 /** A rate limiter misconfigured, fed an item of impossible cost, or overflowing its queue. */
 export class RateLimitError extends RxTorrentError<RateLimitErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
+// Extensions: magnet metadata (BEP 9) and peer exchange (BEP 11) (src/protocol/extensions)
+
+/**
+ * Codes of {@link ExtensionError}.
+ *
+ * A peer's fault (drop the peer): `ERR_EXT_BAD_MESSAGE` (a `ut_metadata` message that is not a
+ * well-formed dict with integer `msg_type` / `piece`), `ERR_EXT_BAD_PIECE` (a metadata piece index
+ * out of range, or data of the wrong length), `ERR_EXT_METADATA_SIZE_MISMATCH` (`total_size` other
+ * than the size the peer announced or we expect), `ERR_EXT_METADATA_HASH_MISMATCH` (metadata whose
+ * SHA-1 is not the info-hash, blamed on the peers that sent it), `ERR_EXT_PEX_BAD_MESSAGE` (a
+ * malformed `ut_pex` message), `ERR_EXT_HELD_OVERFLOW` (more piece announcements than we hold
+ * before the metadata arrives). Not a peer's fault: `ERR_EXT_METADATA_TOO_LARGE` (the metadata is
+ * bigger than our cap), `ERR_EXT_METADATA_UNAVAILABLE` (no peer could serve the metadata: the
+ * fetch gave up). Programmer error: `ERR_EXT_INVALID_ARGUMENT`.
+ */
+export type ExtensionErrorCode =
+  | 'ERR_EXT_BAD_MESSAGE'
+  | 'ERR_EXT_BAD_PIECE'
+  | 'ERR_EXT_METADATA_TOO_LARGE'
+  | 'ERR_EXT_METADATA_SIZE_MISMATCH'
+  | 'ERR_EXT_METADATA_HASH_MISMATCH'
+  | 'ERR_EXT_METADATA_UNAVAILABLE'
+  | 'ERR_EXT_PEX_BAD_MESSAGE'
+  | 'ERR_EXT_HELD_OVERFLOW'
+  | 'ERR_EXT_INVALID_ARGUMENT';
+
+/** A BEP 9 metadata exchange or BEP 11 peer exchange went wrong, or a peer abused it. */
+export class ExtensionError extends RxTorrentError<ExtensionErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
+// UI: SSE middleware and dashboard (src/ui)
+
+/** Codes of {@link UiError}. */
+export type UiErrorCode = 'ERR_UI_INVALID_ARGUMENT';
+
+/** The SSE middleware or the dashboard configured with an impossible value (thrown at factory time). */
+export class UiError extends RxTorrentError<UiErrorCode> {}

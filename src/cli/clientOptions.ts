@@ -1,6 +1,6 @@
 /**
  * The network options `download` and `seed` share: `--ip`, `-p`, `--peer`, `--max-peers`,
- * `--json`, and how they become client and session options.
+ * `--json`, `--dashboard[=PORT]`, and how they become client and session options.
  *
  * @module
  */
@@ -19,6 +19,8 @@ export interface SharedOptions {
   uploadRate?: string;
   downloadRate?: string;
   json?: boolean;
+  /** `--dashboard` alone is `true`; `--dashboard=PORT` gives the port. */
+  dashboard?: string | boolean;
 }
 
 /** Adds the shared options to a command. */
@@ -30,7 +32,29 @@ export function sharedOptions(command: Command): Command {
     .option('--max-peers <n>', 'connections in and out together', '50')
     .option('--upload-rate <size>', 'upload limit per second, e.g. 5MiB (default: unlimited)')
     .option('--download-rate <size>', 'download limit per second (default: unlimited)')
-    .option('--json', 'print one JSON state object per second on stdout');
+    .option('--json', 'print one JSON state object per second on stdout')
+    .option(DASHBOARD_FLAGS, DASHBOARD_HELP);
+}
+
+/** The `--dashboard[=PORT]` option, shared with `demo`. */
+export const DASHBOARD_FLAGS = '--dashboard [port]';
+export const DASHBOARD_HELP = 'serve a live web dashboard on 127.0.0.1 (default port: any free one) and print its URL';
+
+/**
+ * The dashboard's port from `--dashboard[=PORT]`: undefined when absent, 0 (any free port) when
+ * given without a value.
+ *
+ * @throws {@link UsageError} for a value that is not a port (e.g. `--dashboard x.torrent`: write `--dashboard=PORT`)
+ * @example
+ * ```ts
+ * dashboardPort('8080'); // 8080
+ * ```
+ */
+export function dashboardPort(value: string | boolean | undefined): number | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return 0;
+  if (!/^\d{1,5}$/.test(value)) throw new UsageError(`invalid --dashboard port "${value}" (write --dashboard or --dashboard=PORT, e.g. --dashboard=8080)`);
+  return parsePort(value, '--dashboard port');
 }
 
 /** Client and session options from the shared options. */

@@ -26,19 +26,39 @@ export interface SessionView {
 }
 
 /**
- * One human line of state: `45.2% 12.0 MiB/s↓ 1.0 MiB/s↑ 3 peers ETA 42s`.
+ * One human line of state, the same fields as the `--json` lines: status, bytes, rates, peers,
+ * ETA, then pieces, bytes uploaded and the trackers' word (a terminal clips what does not fit).
  *
  * @example
  * ```ts
- * describeState(state); // 'downloading 45.2% …'
+ * describeState(state);
+ * // 'downloading 2.0 MiB/6.0 MiB 4.0 MiB/s↓ 1.0 MiB/s↑ 2 peers ETA 1s · 32/96 pieces · uploaded 1.0 MiB · tracker ok (1 seeder, 1 leecher)'
  * ```
  */
 export function describeState(s: SessionState): string {
   const rates = `${formatBytes(s.downloadRate)}/s↓ ${formatBytes(s.uploadRate)}/s↑`;
-  const peers = `${s.peers.length} peer${s.peers.length === 1 ? '' : 's'}`;
   if (s.status === 'checking') return `checking ${(s.checked * 100).toFixed(1)}%`;
   const eta = s.status === 'downloading' ? ` ETA ${formatDuration(s.eta)}` : '';
-  return `${s.status} ${formatBytes(s.length - s.left)}/${formatBytes(s.length)} ${rates} ${peers}${eta}`;
+  const tracker = describeTrackers(s);
+  return (
+    `${s.status} ${formatBytes(s.length - s.left)}/${formatBytes(s.length)} ${rates} ${plural(s.peers.length, 'peer')}${eta}` +
+    ` · ${s.piecesHave}/${s.pieceCount} pieces · uploaded ${formatBytes(s.uploaded)}${tracker === undefined ? '' : ` · ${tracker}`}`
+  );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `tracker ok (3 seeders, 2 leechers)`, or the failure of the first tracker when none answers. */
+function describeTrackers(s: SessionState): string | undefined {
+  const ok = s.trackers.find((t) => t.ok);
+  if (ok !== undefined) {
+    const swarm = ok.seeders === undefined ? '' : ` (${plural(ok.seeders, 'seeder')}, ${plural(ok.leechers ?? 0, 'leecher')})`;
+    return `tracker ok${swarm}`;
+  }
+  const failing = s.trackers[0];
+  return failing === undefined ? undefined : `tracker failing: ${(failing.message ?? 'no answer').slice(0, 80)}`;
 }
 
 /**

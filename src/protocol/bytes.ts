@@ -48,3 +48,16 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * A copy of `bytes` that shares no memory with it. `Buffer#slice` returns a view, not a copy, so
+ * `bytes.slice()` is not safe on input that may be a `Buffer` (from a socket, a file, a caller).
+ *
+ * @example
+ * ```ts
+ * const infoHash = copyOf(handshakeBytes.subarray(28, 48));
+ * ```
+ */
+export function copyOf(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end);
+}

@@ -1,9 +1,12 @@
 /**
- * `rxtorrent demo [--leechers N] [--size SIZE]`: a tracker, a seeder and N leechers on loopback.
+ * `rxtorrent demo [--leechers N] [--size SIZE] [--dashboard[=PORT]]`: a tracker, a seeder and N
+ * leechers on loopback; with `--dashboard` a live web page follows them, and the swarm keeps
+ * seeding after the summary until Ctrl-C.
  *
  * @module
  */
 import { Command } from 'commander';
+import { DASHBOARD_FLAGS, DASHBOARD_HELP, dashboardPort } from '../clientOptions.js';
 import { runDemo } from '../demo/runDemo.js';
 import { EXIT } from '../report.js';
 import { parsePositive } from '../options.js';
@@ -25,7 +28,8 @@ export function demoCommand(): Command {
     .option('--size <size>', 'size of the shared file', '64MiB')
     .option('--seeder-rate <size>', 'upload limit of the seeder per second, so the leechers trade', '16MiB')
     .option('--timeout <seconds>', 'give up after this long', '300')
-    .action(async (options: { leechers: string; size: string; seederRate: string; timeout: string }) => {
+    .option(DASHBOARD_FLAGS, `${DASHBOARD_HELP}; the swarm then keeps seeding until Ctrl-C`)
+    .action(async (options: { leechers: string; size: string; seederRate: string; timeout: string; dashboard?: string | boolean }) => {
       const leechers = parsePositive(options.leechers, '--leechers');
       const size = parseSize(options.size, '--size');
       if (size <= 0) throw new UsageError('--size must be above 0');
@@ -33,6 +37,7 @@ export function demoCommand(): Command {
       const ok = await runDemo({
         leechers, size, seederRate: parseSize(options.seederRate, '--seeder-rate'),
         timeoutMs: parsePositive(options.timeout, '--timeout') * 1000, out: process.stderr,
+        dashboard: dashboardPort(options.dashboard),
       });
       process.exitCode = ok ? EXIT.ok : EXIT.failure;
     });

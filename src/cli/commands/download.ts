@@ -1,14 +1,15 @@
 /**
  * `rxtorrent download <torrent> [-o DIR] [-d DOWNLOADED] [--ip IP] [-p PORT] [--peer ADDR]...
- * [--max-peers N] [--no-seed] [--json]`. Without `-d` it downloads then keeps seeding; with
- * `-d` it seeds the given content at once (the seed's contract).
+ * [--max-peers N] [--no-seed] [--json] [--dashboard[=PORT]]`. Without `-d` it downloads then
+ * keeps seeding; with `-d` it seeds the given content at once (the seed's contract).
  *
  * @module
  */
 import { Command } from 'commander';
 import { download, seed } from '../../streams/download.js';
 import { readTorrent } from '../../streams/readTorrent.js';
-import { clientOptions, sharedOptions, type SharedOptions } from '../clientOptions.js';
+import { clientOptions, dashboardPort, sharedOptions, type SharedOptions } from '../clientOptions.js';
+import { withDashboard } from '../dashboard.js';
 import { runSession } from '../runSession.js';
 import { sessionView } from '../sessionView.js';
 
@@ -36,12 +37,18 @@ export function downloadCommand(): Command {
       .option('--no-seed', 'exit when the download completes'),
   ).action(async (source: string, options: DownloadOptions) => {
     const config = clientOptions(options);
+    const port = dashboardPort(options.dashboard);
     const torrent = await readTorrent(source);
     const view = sessionView({ stream: process.stderr, json: options.json === true });
     const states$ =
       options.downloaded !== undefined
         ? seed(torrent, { ...config, path: options.downloaded })
         : download(torrent, { ...config, dir: options.output, seed: options.seed });
-    process.exitCode = await runSession(states$, view);
+    const board = await withDashboard(states$, port, process.stderr);
+    try {
+      process.exitCode = await runSession(board.states$, view);
+    } finally {
+      await board.close();
+    }
   });
 }

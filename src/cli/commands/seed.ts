@@ -1,5 +1,5 @@
 /**
- * `rxtorrent seed <torrent> -d <content> [--ip IP] [-p PORT] [--max-peers N] [--json]`
+ * `rxtorrent seed <torrent> -d <content> [--ip IP] [-p PORT] [--max-peers N] [--json] [--dashboard[=PORT]]`
  * `rxtorrent seed <torrent>... --dir <parent> [...]` — many torrents on one port.
  *
  * @module
@@ -11,7 +11,8 @@ import type { Torrent } from '../../protocol/metainfo/index.js';
 import { createClient } from '../../streams/client/createClient.js';
 import { readTorrent } from '../../streams/readTorrent.js';
 import type { SessionState } from '../../streams/session/sessionState.js';
-import { clientOptions, sharedOptions, type SharedOptions } from '../clientOptions.js';
+import { clientOptions, dashboardPort, sharedOptions, type SharedOptions } from '../clientOptions.js';
+import { withDashboard } from '../dashboard.js';
 import { runSession } from '../runSession.js';
 import { sessionView } from '../sessionView.js';
 import { UsageError } from '../usageError.js';
@@ -40,6 +41,7 @@ export function seedCommand(): Command {
     if ((options.downloaded === undefined) === (options.dir === undefined)) throw new UsageError('give either -d <content> or --dir <parent>');
     if (options.downloaded !== undefined && sources.length > 1) throw new UsageError('-d names one torrent\'s content; use --dir for several');
     const config = clientOptions(options);
+    const port = dashboardPort(options.dashboard);
     const torrents = await Promise.all(sources.map((source) => readTorrent(source)));
     const client = createClient(config);
     const pathOf = (t: Torrent): string => options.downloaded ?? join(options.dir as string, t.name);
@@ -47,6 +49,11 @@ export function seedCommand(): Command {
       ...torrents.map((t) => client.add(t, { ...config, path: pathOf(t), mode: 'seed' })),
     );
     const view = sessionView({ stream: process.stderr, json: options.json === true, multi: torrents.length > 1 });
-    process.exitCode = await runSession(states$, view);
+    const board = await withDashboard(states$, port, process.stderr);
+    try {
+      process.exitCode = await runSession(board.states$, view);
+    } finally {
+      await board.close();
+    }
   });
 }

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { ReplaySubject, type Observable } from 'rxjs';
 import { fileURLToPath } from 'node:url';
 import type { SessionState } from '../../streams/session/sessionState.js';
 
@@ -17,6 +18,8 @@ export interface Child {
   readonly process: ChildProcess;
   /** The latest state it printed (`--json`). */
   latest: SessionState | undefined;
+  /** Every state it prints, the latest replayed to a new subscriber; completes when it exits. */
+  readonly states$: Observable<SessionState>;
   /** Its last stderr lines, for error reports. */
   readonly errors: string[];
   /** Resolves with its exit code. */
@@ -39,10 +42,13 @@ export function startChild(name: string, args: readonly string[]): Child {
   const proc = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  const states = new ReplaySubject<SessionState>(1);
+  proc.on('exit', () => states.complete());
   const child: Child = {
     name,
     process: proc,
     latest: undefined,
+    states$: states.asObservable(),
     errors: [],
     exited: new Promise((resolve) => proc.on('exit', (code) => resolve(code))),
     waitFor: (pattern, timeoutMs) =>
@@ -57,6 +63,7 @@ export function startChild(name: string, args: readonly string[]): Child {
   createInterface({ input: proc.stdout }).on('line', (line) => {
     if (line.startsWith('{')) {
       child.latest = JSON.parse(line) as SessionState;
+      states.next(child.latest);
       return;
     }
     lines.push(line);

@@ -1,7 +1,8 @@
 /**
  * `rxtorrent demo`: a whole swarm on loopback — a tracker, one seeder and N leechers, each its own
  * process — sharing a generated file. Shows every peer's progress, verifies every copy, and
- * sums up who uploaded what.
+ * sums up who uploaded what. With a dashboard, the page follows the swarm, and the swarm keeps
+ * seeding after the summary until Ctrl-C.
  *
  * @module
  */
@@ -10,8 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { createTorrent } from '../../streams/create/createTorrent.js';
+import type { RunningDashboard } from '../dashboard.js';
 import { formatBytes } from '../units.js';
 import { startChild, type Child } from './childCli.js';
+import { startDemoDashboard } from './demoDashboard.js';
 import { sha1OfFile, writeDemoPayload } from './demoPayload.js';
 
 /** Options of {@link runDemo}. */
@@ -23,6 +26,32 @@ export interface DemoConfig {
   /** Give up after this long. */
   readonly timeoutMs: number;
   readonly out: NodeJS.WriteStream;
+  /** Serve the dashboard on this loopback port (0: any free one). @default none */
+  readonly dashboard?: number;
+}
+
+/** The user stopped the demo (SIGINT or SIGTERM). */
+class Interrupted extends Error {}
+
+/**
+ * Catches SIGINT and SIGTERM while the demo runs, so the children are stopped and the temp dir
+ * removed: `signalled` resolves on the first one; `orStop(p)` rejects with {@link Interrupted} then.
+ */
+function interruption(): { readonly signalled: Promise<void>; orStop<T>(p: Promise<T>): Promise<T>; dispose(): void } {
+  let fire = (): void => undefined;
+  const signalled = new Promise<void>((resolve) => (fire = resolve));
+  const rejected = signalled.then((): never => {
+    throw new Interrupted('interrupted');
+  });
+  rejected.catch(() => undefined);
+  const handler = (): void => fire();
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return {
+    signalled,
+    orStop: (p) => Promise.race([p, rejected]),
+    dispose: () => (process.off('SIGINT', handler), process.off('SIGTERM', handler)),
+  };
 }
 
 /**
@@ -38,16 +67,18 @@ export async function runDemo(config: DemoConfig): Promise<boolean> {
   const say = (text: string): boolean => config.out.write(`${text}\n`);
   const dir = await mkdtemp(join(tmpdir(), 'rxtorrent-demo-'));
   const children: Child[] = [];
+  const stop = interruption();
+  let dashboard: RunningDashboard | undefined;
   try {
     say(`demo: ${config.leechers} leechers share ${formatBytes(config.size)} in ${dir}`);
     const payload = join(dir, 'seed', 'demo.bin');
     await mkdir(join(dir, 'seed'));
-    const expected = await writeDemoPayload(payload, config.size);
+    const expected = await stop.orStop(writeDemoPayload(payload, config.size));
     const tracker = startChild('tracker', ['tracker', '--host', '127.0.0.1', '--port', '0', '--interval', '10']);
     children.push(tracker);
-    const [, url] = await tracker.waitFor(/listening on (http:\/\/\S+\/announce)/, 15_000);
+    const [, url] = await stop.orStop(tracker.waitFor(/listening on (http:\/\/\S+\/announce)/, 15_000));
     say(`tracker:  ${url}`);
-    const done = await lastValueFrom(createTorrent(payload, { trackers: [url as string] }));
+    const done = await stop.orStop(lastValueFrom(createTorrent(payload, { trackers: [url as string] })));
     if (done.type !== 'done') return false;
     const torrentFile = join(dir, 'demo.torrent');
     await writeFile(torrentFile, done.bytes);
@@ -59,8 +90,9 @@ export async function runDemo(config: DemoConfig): Promise<boolean> {
       children.push(child);
       return child;
     });
+    if (config.dashboard !== undefined) dashboard = await startDemoDashboard([seeder, ...leechers], url as string, config.dashboard, config.out);
     const started = Date.now();
-    await watch([seeder, ...leechers], leechers, config, say);
+    await stop.orStop(watch([seeder, ...leechers], leechers, config, say, stop.signalled));
     const seconds = (Date.now() - started) / 1000;
     const copies = await Promise.all(leechers.map((_, i) => sha1OfFile(join(dir, `leecher${i + 1}`, 'demo.bin')).catch(() => 'missing')));
     const verified = copies.every((sha1) => sha1 === expected);
@@ -70,23 +102,36 @@ export async function runDemo(config: DemoConfig): Promise<boolean> {
     copies.forEach((sha1, i) => say(`leecher ${i + 1}: ${sha1 === expected ? 'verified' : `MISMATCH (${sha1})`}`));
     say(`all ${config.leechers} copies complete in ${seconds.toFixed(1)} s; ${verified ? 'every copy verified (SHA-1)' : 'SOME COPIES DIFFER'}`);
     say(`the seeder uploaded ${formatBytes(seeded)} (${(seeded / config.size).toFixed(2)} × the file); the leechers traded ${formatBytes(traded)} among themselves`);
+    if (dashboard !== undefined) {
+      say(`the swarm keeps seeding; dashboard at ${dashboard.url} — Ctrl-C to stop`);
+      await stop.signalled;
+    }
     return verified;
+  } catch (err) {
+    if (!(err instanceof Interrupted)) throw err;
+    say('demo: interrupted');
+    return false;
   } finally {
+    stop.dispose();
+    await dashboard?.close();
     for (const child of children) child.stop();
-    await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 5000))]);
+    await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 5000).unref())]);
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Prints a progress line each second until every leecher is seeding (or a child dies). */
-async function watch(all: Child[], leechers: Child[], config: DemoConfig, say: (text: string) => void): Promise<void> {
+/** Prints a progress line each second until every leecher is seeding (or a child dies, or the user stops the demo). */
+async function watch(all: Child[], leechers: Child[], config: DemoConfig, say: (text: string) => void, stopped: Promise<void>): Promise<void> {
+  let stopping = false;
+  void stopped.then(() => (stopping = true));
   const deadline = Date.now() + config.timeoutMs;
   const failed = Promise.race(all.map((c) => c.exited.then((code) => ({ child: c, code }))));
   for (;;) {
     const line = all.map((c) => `${c.name} ${((c.latest?.progress ?? 0) * 100).toFixed(0)}% ↑${formatBytes(c.latest?.uploadRate ?? 0)}/s`).join(' · ');
     say(line);
     if (leechers.every((l) => l.latest?.status === 'seeding')) return;
-    const outcome = await Promise.race([failed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
+    const outcome = await Promise.race([failed, stopped.then(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
+    if (stopping) return;
     if (outcome !== undefined) throw new Error(`${outcome.child.name} exited (${outcome.code}): ${outcome.child.errors.join(' | ')}`);
     if (Date.now() > deadline) throw new Error(`the swarm did not finish within ${config.timeoutMs / 1000} s`);
   }

@@ -78,6 +78,41 @@ export function scanBencode(bytes: Uint8Array, limits: ScanLimits = {}): Span {
 }
 
 /**
+ * Validates the one bencoded value at the start of `bytes` and returns where it ends; the bytes
+ * after it are not looked at. For messages that are a bencoded header followed by raw data, such
+ * as a BEP 9 `ut_metadata` data message (a dict, then up to 16 KiB of the info dict).
+ *
+ * @param bytes - untrusted input that starts with one bencoded value
+ * @param limits - depth and key rules as for {@link scanBencode}; `maxBytes` caps the length of
+ *   the VALUE (the input may be longer)
+ * @returns the offset just past the value: `bytes.subarray(0, end)` is the value, the rest is payload
+ * @throws {@link BencodeError} for a malformed value, `ERR_BENCODE_TOO_LARGE` when the value runs
+ *   past `maxBytes`, `ERR_BENCODE_TRUNCATED` when it runs past the input
+ * @see https://www.bittorrent.org/beps/bep_0009.html#data
+ * @example
+ * ```ts
+ * const end = scanBencodePrefix(payload, { maxBytes: 1024 });
+ * const header = decodeBencode(payload.subarray(0, end));
+ * const piece = payload.subarray(end);
+ * ```
+ */
+export function scanBencodePrefix(bytes: Uint8Array, limits: ScanLimits = {}): number {
+  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BENCODE_BYTES;
+  if (bytes.length === 0) throw new BencodeError('ERR_BENCODE_TRUNCATED', 'empty input', 0);
+  // Scan a window of at most `maxBytes`: a value that runs out of it is too large, not truncated.
+  const window = bytes.length > maxBytes ? bytes.subarray(0, maxBytes) : bytes;
+  const scanner = new Scanner(window, limits.maxDepth ?? DEFAULT_MAX_BENCODE_DEPTH, limits.sortedKeys ?? false, limits.utf8Keys ?? true);
+  try {
+    return scanner.skipValue(0, 0);
+  } catch (err) {
+    if (window !== bytes && err instanceof BencodeError && err.code === 'ERR_BENCODE_TRUNCATED') {
+      throw new BencodeError('ERR_BENCODE_TOO_LARGE', `value longer than ${maxBytes} bytes`, maxBytes, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
  * Validates `bytes` like {@link scanBencode}, requires a dict at the top, and returns the raw span
  * of each of its values by key. Keys are decoded as UTF-8; with `utf8Keys: false`, top-level keys
  * that are not UTF-8 are left out of the map.

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { MetainfoError } from '../../errors.js';
-import { toHex } from '../bytes.js';
+import { copyOf, toHex } from '../bytes.js';
 import { decodeBencode, dictSpans, type BencodeValue, type ScanLimits } from '../bencode/index.js';
 import { isDict, optInt, optList, optText, text, type Dict } from './fields.js';
 import { parseInfo } from './parseInfo.js';
@@ -46,7 +46,7 @@ export function parseMetainfo(bytes: Uint8Array, config: ParseMetainfoConfig = {
     const span = spans.get(key);
     if (span !== undefined) root[key] = decodeBencode(bytes.subarray(span.start, span.end), limits);
   }
-  const infoBytes = bytes.slice(infoSpan.start, infoSpan.end);
+  const infoBytes = copyOf(bytes, infoSpan.start, infoSpan.end);
   return { ...parseInfoBytes(infoBytes, decodeBencode(infoBytes, limits)), ...parseOuter(root) };
 }
 
@@ -67,7 +67,7 @@ const OUTER_FIELDS = ['announce', 'announce-list', 'comment', 'comment.utf-8', '
  */
 export function parseInfoDict(infoBytes: Uint8Array): Torrent {
   const info = decodeBencode(infoBytes, { maxBytes: MAX_TORRENT_BYTES });
-  return { ...parseInfoBytes(infoBytes.slice(), info), announce: [], urlList: [] };
+  return { ...parseInfoBytes(copyOf(infoBytes), info), announce: [], urlList: [] };
 }
 
 function parseInfoBytes(infoBytes: Uint8Array, info: BencodeValue) {

@@ -31,7 +31,7 @@ export type SwarmEvent =
   | ({ readonly type: 'reject'; readonly peer: PeerKey } & BlockRef)
   | { readonly type: 'block'; readonly peer: PeerKey; readonly index: number; readonly begin: number; readonly data: Uint8Array }
   | { readonly type: 'peer-gone'; readonly peer: PeerKey }
-  /** A piece passed SHA-1 (and was handed to storage). */
+  /** A piece passed SHA-1 and is written (until then it counts as pending). */
   | { readonly type: 'piece-verified'; readonly index: number }
   /** A piece failed SHA-1: all its blocks return to the pool. */
   | { readonly type: 'piece-failed'; readonly index: number }

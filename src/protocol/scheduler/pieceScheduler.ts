@@ -35,6 +35,12 @@ export interface PieceSchedulerConfig extends Partial<PipelineConfig> {
   readonly endgameDuplicates?: number;
   /** A peer that sends no BEP 10 `reqq` gets this many requests at most. @default 250 */
   readonly defaultMaxRequests?: number;
+  /**
+   * Pieces started but not yet verified and written, at most: no new piece starts beyond it, so
+   * the memory held for pieces in flight is bounded whatever the disk's speed.
+   * @default enough pieces for 64 MiB (at least 8)
+   */
+  readonly maxPendingPieces?: number;
 }
 
 /**
@@ -59,12 +65,14 @@ export class PieceScheduler {
   private readonly pipeline: PipelineConfig;
   private readonly blocksPerPiece: number;
   private lastTick: number | undefined;
+  private readonly maxPending: number;
 
   constructor(private readonly config: PieceSchedulerConfig) {
     // A copy: the caller's bitfield must not change under it (each subscription starts afresh).
     this.have = config.have ? Bitfield.fromBytes(config.have.toBytes(), config.pieceCount) : new Bitfield(config.pieceCount);
     this.availability = new Availability(config.pieceCount, config.random ?? Math.random, (i) => !this.have.has(i));
     this.blocksPerPiece = Math.ceil(config.pieceLength / BLOCK_LENGTH);
+    this.maxPending = config.maxPendingPieces ?? Math.max(8, Math.ceil((64 * 1024 * 1024) / config.pieceLength));
     this.pipeline = {
       initialPipeline: config.initialPipeline ?? 16,
       minPipeline: config.minPipeline ?? 4,
@@ -258,6 +266,7 @@ export class PieceScheduler {
   }
 
   private pickNew(peer: PeerSlot): [PartialPiece, number] | undefined {
+    if (this.partials.size + this.verifying.size >= this.maxPending) return undefined;
     const index = this.availability.pickRarest((i) => peer.has.has(i));
     if (index === undefined) return undefined;
     return [this.startPiece(index), 0];
@@ -356,17 +365,23 @@ export class PieceScheduler {
     this.lastTick = now;
     const timeout = this.config.requestTimeoutMs ?? 30_000;
     const snubAfter = this.config.snubTimeoutMs ?? 20_000;
+    const timedOut = new Set<PeerSlot>();
     for (const peer of this.peers.values()) {
       for (const [id, sentAt] of peer.outstanding) {
         if (now - sentAt < timeout) continue;
         peer.outstanding.delete(id);
         peer.late.add(id);
+        timedOut.add(peer);
         this.partials.get(Math.floor(id / this.blocksPerPiece))?.release(id % this.blocksPerPiece, peer.key);
       }
       const waiting = peer.outstanding.size > 0 || peer.late.size > 0;
       if (waiting && now - peer.lastDataAt >= snubAfter) peer.snubbed = true;
       peer.adapt(elapsed, this.pipeline);
     }
-    this.fillAll(now, out);
+    // Peers that just let requests time out refill last, so the blocks freed here go first to
+    // peers that deliver: otherwise a stalling peer takes the same block back every tick, and
+    // without an endgame duplicate to spare that piece never completes.
+    for (const peer of this.peers.values()) if (!timedOut.has(peer)) this.fill(peer, now, out);
+    for (const peer of timedOut) this.fill(peer, now, out);
   }
 }

@@ -6,7 +6,11 @@
  *
  * Frames that lie inside one chunk are zero-copy `subarray` views of it; a frame that spans chunks
  * is copied once into a buffer of its exact size. The caller must therefore not reuse a chunk's
- * memory after writing it (Node socket chunks are fresh buffers, so sockets are fine).
+ * memory after writing it (Node socket chunks are fresh buffers, so sockets are fine) — unless it
+ * sets `reuseBuffers` and handles every frame before the next `write` (a synchronous consumer
+ * that copies what it keeps): spanning frames then land in two alternating scratch buffers, and
+ * a download makes no garbage per frame (measured: a quarter of the 16 KiB blocks span 64 KiB
+ * reads, a quarter gigabyte of garbage per gigabyte downloaded).
  *
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-messages
  * @module
@@ -29,6 +33,11 @@ export type Frame = HandshakeFrame | MessageFrame;
 export interface FrameDecoderConfig extends FrameCapsConfig {
   /** Start by reading a handshake; false starts at the first message. @default true */
   readonly expectHandshake?: boolean | undefined;
+  /**
+   * Copy frames that span chunks into two alternating scratch buffers instead of a fresh one each:
+   * a frame is then valid only until the next `write`. @default false
+   */
+  readonly reuseBuffers?: boolean | undefined;
 }
 
 const HANDSHAKE = 0;
@@ -56,6 +65,8 @@ export class FrameDecoder {
   #filled = 0;
   #body: Uint8Array | undefined;
   #error: unknown;
+  readonly #scratch: (Uint8Array | undefined)[] | undefined;
+  #turn = 0;
 
   /**
    * @param config caps, optional piece count, and whether a handshake comes first.
@@ -64,6 +75,7 @@ export class FrameDecoder {
   constructor(config: FrameDecoderConfig = {}) {
     this.#caps = new FrameCaps(config);
     this.#state = config.expectHandshake === false ? HEADER : HANDSHAKE;
+    this.#scratch = config.reuseBuffers === true ? [undefined, undefined] : undefined;
   }
 
   /**
@@ -156,8 +168,9 @@ export class FrameDecoder {
       this.#endFrame();
       return at + length;
     }
-    // The frame spans chunks: one allocation of its exact (already capped) size.
-    this.#body = new Uint8Array(length);
+    // The frame spans chunks: one allocation of its exact (already capped) size, or a view of a
+    // scratch buffer; alternating two keeps the frame completed earlier in this write intact.
+    this.#body = this.#spanBuffer(length);
     return this.#readBody(chunk, at, frames);
   }
 
@@ -186,6 +199,15 @@ export class FrameDecoder {
       this.#endFrame();
     }
     return at + n;
+  }
+
+  #spanBuffer(length: number): Uint8Array {
+    const scratch = this.#scratch;
+    if (scratch === undefined) return new Uint8Array(length);
+    this.#turn ^= 1;
+    let buffer = scratch[this.#turn];
+    if (buffer === undefined || buffer.length < length) scratch[this.#turn] = buffer = new Uint8Array(length);
+    return buffer.subarray(0, length);
   }
 
   #endFrame(): void {

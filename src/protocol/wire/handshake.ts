@@ -12,6 +12,7 @@
  * @module
  */
 
+import { copyOf } from '../bytes.js';
 import { WireError } from '../../errors.js';
 
 /** Length of a handshake in bytes. */
@@ -91,10 +92,10 @@ export function decodeHandshake(bytes: Uint8Array): Handshake {
     throw new WireError('ERR_WIRE_BAD_LENGTH', `handshake is ${bytes.length} bytes, expected 68`);
   }
   checkProtocolHeader(bytes, 0, 0, PROTOCOL_HEADER.length);
-  const reserved = bytes.slice(RESERVED_OFFSET, INFO_HASH_OFFSET);
+  const reserved = copyOf(bytes, RESERVED_OFFSET, INFO_HASH_OFFSET);
   return {
-    infoHash: bytes.slice(INFO_HASH_OFFSET, PEER_ID_OFFSET),
-    peerId: bytes.slice(PEER_ID_OFFSET, HANDSHAKE_LENGTH),
+    infoHash: copyOf(bytes, INFO_HASH_OFFSET, PEER_ID_OFFSET),
+    peerId: copyOf(bytes, PEER_ID_OFFSET, HANDSHAKE_LENGTH),
     extensions: {
       extended: (reserved[5]! & 0x10) !== 0,
       fast: (reserved[7]! & 0x04) !== 0,

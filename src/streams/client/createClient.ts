@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { concat, defer, EMPTY, filter, map, Observable, of, share, tap, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, concat, defer, EMPTY, filter, finalize, map, Observable, of, share, startWith, Subject, tap, throttleTime, type SchedulerLike } from 'rxjs';
 import { ClientError } from '../../errors.js';
 import { toHex } from '../../protocol/bytes.js';
 import type { Torrent } from '../../protocol/metainfo/index.js';
@@ -14,6 +14,7 @@ import { generatePeerId } from '../../protocol/wire/index.js';
 import { connectPeer, createConnectionLimiter, listenForPeers, type PeerConnection, type PeerTimeouts, type TorrentPeerOptions } from '../peer/index.js';
 import type { SessionComponents, SessionConfig, SwarmPort } from '../session/sessionConfig.js';
 import type { SessionState } from '../session/sessionState.js';
+import { summarizeSessions, type ClientState } from './clientState.js';
 import { torrentSession } from '../session/torrentSession.js';
 
 /** Options of {@link createClient}. */
@@ -44,6 +45,11 @@ export interface Client {
   readonly peerId: Uint8Array;
   /** The port we listen on, once listening (subscribing starts the listener). */
   readonly listening$: Observable<number>;
+  /**
+   * Every running session's latest state plus totals, at most four times a second (a session
+   * leaves it when it stops). Subscribing does not start anything.
+   */
+  readonly state$: Observable<ClientState>;
   /**
    * Runs a torrent on this client.
    *
@@ -116,9 +122,27 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
         };
       }),
   };
+  const sessions = new Map<string, SessionState>();
+  const changed$ = new Subject<void>();
+  const state$ = changed$.pipe(
+    startWith(undefined),
+    throttleTime(250, components.scheduler ?? asyncScheduler, { leading: true, trailing: true }),
+    map(() => summarizeSessions([...sessions.values()])),
+  );
   return {
     peerId,
     listening$,
-    add: (torrent, sessionConfig, sessionComponents = {}) => torrentSession(torrent, sessionConfig, port, { ...components, ...sessionComponents }),
+    state$,
+    add: (torrent, sessionConfig, sessionComponents = {}) =>
+      torrentSession(torrent, sessionConfig, port, { ...components, ...sessionComponents }).pipe(
+        tap((s) => {
+          sessions.set(s.infoHash, s);
+          changed$.next();
+        }),
+        finalize(() => {
+          sessions.delete(torrent.infoHash);
+          changed$.next();
+        }),
+      ),
   };
 }

@@ -9,6 +9,7 @@ import { PeerError } from '../../errors.js';
 import { formatPeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';
 import { ConnectionLimiter } from './connectionLimiter.js';
 import { establishPeer } from './establishPeer.js';
+import { ReusedReads } from './reusedReads.js';
 import type { PeerConnection } from './peerConnection.js';
 import { resolvePeerTimeouts, type PeerConnectionContext, type TorrentPeerOptions } from './peerOptions.js';
 
@@ -63,7 +64,8 @@ export function connectPeer(address: PeerAddress, options: ConnectPeerOptions): 
       return undefined;
     }
     const where = formatPeerAddress(address);
-    const socket = connect({ host: address.host, port: address.port, localAddress: options.localAddress, noDelay: true });
+    const reads = new ReusedReads();
+    const socket = connect({ host: address.host, port: address.port, localAddress: options.localAddress, noDelay: true, onread: reads.onread });
     let established: Subscription | undefined;
     const fail = (error: PeerError): void => {
       connectTimer.unsubscribe();
@@ -82,7 +84,7 @@ export function connectPeer(address: PeerAddress, options: ConnectPeerOptions): 
       connectTimer.unsubscribe();
       socket.off('error', onError);
       const torrent = { infoHash: options.infoHash, options };
-      established = establishPeer(socket, { direction: 'outbound', address, slot, timeouts, scheduler, torrent }).subscribe({
+      established = establishPeer(socket, { direction: 'outbound', address, slot, timeouts, scheduler, torrent, reads }).subscribe({
         next: (connection) => subscriber.next(connection),
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),

@@ -23,6 +23,7 @@ import {
 } from '../../protocol/wire/index.js';
 import type { ConnectionSlot } from './connectionLimiter.js';
 import { fromSocket } from './fromSocket.js';
+import type { ReusedReads } from './reusedReads.js';
 import { greetingMessages, ourExtensions } from './greeting.js';
 import { Connection, type PeerConnection } from './peerConnection.js';
 import type { ResolvedPeerTimeouts, TorrentPeerOptions } from './peerOptions.js';
@@ -39,6 +40,8 @@ export interface EstablishSetup {
   readonly torrent?: { readonly infoHash: Uint8Array; readonly options: TorrentPeerOptions };
   /** Inbound: finds the torrent of the peer's info-hash; undefined closes the connection. */
   readonly lookup?: (infoHash: Uint8Array) => TorrentPeerOptions | undefined;
+  /** Set when the socket reads into one reused buffer (`onread`). */
+  readonly reads?: ReusedReads;
 }
 
 const IN: WireActivity = { direction: 'in' };
@@ -61,7 +64,7 @@ const OUT: WireActivity = { direction: 'out' };
 export function establishPeer(socket: Socket, setup: EstablishSetup): Observable<PeerConnection> {
   return new Observable<PeerConnection>((subscriber) => {
     const { scheduler, timeouts } = setup;
-    const io = fromSocket(socket);
+    const io = fromSocket(socket, setup.reads);
     const handshakeDecoder = new FrameDecoder();
     let handshakeLeft = HANDSHAKE_LENGTH;
     let decoder: FrameDecoder | undefined;
@@ -97,7 +100,8 @@ export function establishPeer(socket: Socket, setup: EstablishSetup): Observable
         throw new PeerError('ERR_PEER_DUPLICATE', 'that peer id is already connected for this torrent');
       }
       limits = resolveWireLimits(torrent.limits);
-      decoder = new FrameDecoder({ ...limits, expectHandshake: false });
+      // Every frame is handled before the next chunk is read, and what is kept is copied.
+      decoder = new FrameDecoder({ ...limits, expectHandshake: false, reuseBuffers: true });
       io.write(...greetingMessages(torrent, handshake.extensions).map(encodeMessage));
       const { address, direction } = setup;
       const { infoHash, peerId, extensions } = handshake;

@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import { Observable } from 'rxjs';
 import { PeerError } from '../../errors.js';
+import type { ReusedReads } from './reusedReads.js';
 
 /** A socket as bytes in and a promise-returning write. */
 export interface SocketStream {
@@ -58,6 +59,8 @@ function destroyQuietly(socket: Socket): void {
  * ```
  *
  * @param socket - a connected (or connecting) `net.Socket`
+ * @param reads - when the socket was created with `onread: reads.onread`, where its bytes arrive
+ *   (chunks are then views of one reused buffer, valid only while delivered)
  * @returns the byte stream and writer
  * @example
  * ```ts
@@ -66,7 +69,7 @@ function destroyQuietly(socket: Socket): void {
  * await io.write(encodeMessage({ type: 'interested' }));
  * ```
  */
-export function fromSocket(socket: Socket): SocketStream {
+export function fromSocket(socket: Socket, reads?: ReusedReads): SocketStream {
   let drained: Promise<void> | undefined;
   const waitForDrain = (): Promise<void> =>
     (drained ??= new Promise<void>((resolve) => {
@@ -91,10 +94,13 @@ export function fromSocket(socket: Socket): SocketStream {
       if (err.code !== undefined && CLOSED_BY_PEER.has(err.code)) subscriber.complete();
       else subscriber.error(new PeerError('ERR_PEER_SOCKET_ERROR', `socket error: ${err.message}`, { cause: err }));
     };
-    socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError);
+    if (reads === undefined) socket.on('data', onData);
+    else reads.listen((chunk) => subscriber.next(chunk));
+    socket.on('end', onEnd).on('close', onEnd).on('error', onError);
     if (socket.destroyed) subscriber.complete();
     else socket.resume();
     return () => {
+      reads?.unlisten();
       socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
       if (corked) uncork();
       destroyQuietly(socket);
@@ -125,8 +131,14 @@ export function fromSocket(socket: Socket): SocketStream {
       if (chunks.length > 1 && !corked) socket.uncork();
       return ok ? RESOLVED : waitForDrain();
     },
-    pause: () => void socket.pause(),
-    resume: () => void socket.resume(),
+    pause: () => {
+      reads?.pause();
+      socket.pause();
+    },
+    resume: () => {
+      reads?.resume();
+      socket.resume();
+    },
     destroy: () => {
       // What was written this tick still goes out (a handshake answered just before a hang-up).
       if (corked) uncork();

@@ -16,6 +16,7 @@ import type { PeerKey, SchedulerCommand, SwarmEvent } from '../../protocol/sched
 import type { PieceVerdict, ReceivedBlock } from '../../protocol/pieces/index.js';
 import type { RequestMessage } from '../../protocol/wire/index.js';
 import type { PeerLink, PeerLinks } from './peerLinks.js';
+import { PiecePool } from './piecePool.js';
 import type { SwarmContext } from './swarmContext.js';
 
 /** What the download flow tells the rest of the session. */
@@ -51,6 +52,9 @@ export class DownloadFlow {
     hooks: DownloadHooks,
   ) {
     const { torrent, book, storage, scheduler, random } = ctx;
+    // Piece buffers are recycled once written (or rejected): memory stays at what is in flight.
+    const pool = new PiecePool(torrent.pieceLength);
+    const writing = new Map<number, Uint8Array>();
     this.subscription.add(() => {
       this.events$.complete();
       this.blocks$.complete();
@@ -63,19 +67,28 @@ export class DownloadFlow {
     this.subscription.add(
       this.blocks$
         .pipe(
-          // Every byte of a piece buffer is overwritten by a block: skip the zero-fill.
-          assemblePieces(torrent, { allocate: (size) => Buffer.allocUnsafeSlow(size) }),
+          assemblePieces(torrent, { allocate: (size) => pool.take(size) }),
           verifyPieces(torrent),
           tap((verdict) => {
-            if (verdict.type === 'failed') this.downloading.delete(verdict.index);
             hooks.verdict(verdict);
-            this.events$.next({ type: verdict.type === 'verified' ? 'piece-verified' : 'piece-failed', index: verdict.index });
+            if (verdict.type === 'failed') {
+              this.downloading.delete(verdict.index);
+              pool.give(verdict.data);
+              this.events$.next({ type: 'piece-failed', index: verdict.index });
+            } else {
+              writing.set(verdict.index, verdict.data);
+            }
           }),
           filter((verdict) => verdict.type === 'verified'),
           writePieces(storage),
           tap((written) => {
+            const data = writing.get(written.index);
+            writing.delete(written.index);
+            if (data !== undefined) pool.give(data);
             this.downloading.delete(written.index);
             book.add(written.index);
+            // Verified pieces count as pending in the scheduler until they are on disk.
+            this.events$.next({ type: 'piece-verified', index: written.index });
             hooks.written(written.index);
           }),
           trackCompletion({ pieceCount: torrent.pieceCount, have: book.have, finalize: () => storage.finalize() }),

@@ -9,7 +9,7 @@ import type { Bitfield } from '../../protocol/bitfield.js';
 import type { Torrent } from '../../protocol/metainfo/index.js';
 import { readResumeRecord, resumeMatches, resumePathOf, writeResumeRecord, type FileStorage } from '../storage/index.js';
 import type { ProgressBook } from './progressBook.js';
-import type { SessionStorage } from './startRecheck.js';
+import type { SessionStorage } from './sessionConfig.js';
 
 /** True for storages that can describe their files (file storage, not memory). */
 function hasFiles(storage: SessionStorage): storage is SessionStorage & Pick<FileStorage, 'files' | 'flush'> {

@@ -42,6 +42,9 @@ export interface SessionConfig {
   readonly scheduling?: Omit<PieceSchedulerConfig, 'pieceCount' | 'pieceLength' | 'length' | 'have' | 'random'>;
 }
 
+/** Storage that may say whether it found data on disk. */
+export type SessionStorage = PieceStorage & { readonly hasExistingData?: boolean };
+
 /** Injected collaborators of a session. */
 export interface SessionComponents {
   /** Where pieces go. @default files at `config.path` */

@@ -8,13 +8,11 @@ import { defer, filter, from, map, mergeMap, of, tap, type Observable } from 'rx
 import type { Bitfield } from '../../protocol/bitfield.js';
 import type { Torrent } from '../../protocol/metainfo/index.js';
 import { recheckPieces } from '../recheck.js';
-import type { PieceStorage } from '../storage/index.js';
 import { trustedHave } from './resume.js';
-import type { SessionConfig } from './sessionConfig.js';
+import type { SessionConfig, SessionStorage } from './sessionConfig.js';
 import type { SnapshotBuilder } from './snapshotBuilder.js';
 
-/** Storage that may say whether it found data on disk. */
-export type SessionStorage = PieceStorage & { readonly hasExistingData?: boolean };
+export type { SessionStorage } from './sessionConfig.js';
 
 /**
  * Opens storage, then rechecks when seeding or when it reports existing data (a download trusts

@@ -49,11 +49,17 @@ export function torrentSession(torrent: Torrent, config: SessionConfig, port: Sw
     const snapshots = new SnapshotBuilder(torrent, scheduler);
     const emit = (): void => subscriber.next(snapshots.build());
     let saver: ResumeSaver | undefined;
+    let finished = false;
     const finish = (): void => {
+      // Called when the last piece is written, or at once when everything was already there.
+      if (finished) return;
+      finished = true;
       snapshots.status = config.seed === false ? 'done' : 'seeding';
-      void saver?.save();
       emit();
-      if (config.seed === false) subscriber.complete();
+      // The record of the finished download is on disk before the session says it is done.
+      void (saver?.save() ?? Promise.resolve()).then(() => {
+        if (config.seed === false) subscriber.complete();
+      });
     };
     const start = (storage: SessionStorage, book: ProgressBook): void => {
       const ctx: SwarmContext = {
@@ -84,7 +90,7 @@ export function torrentSession(torrent: Torrent, config: SessionConfig, port: Sw
             teardown.add(snapshots.ticks$(config.resumeIntervalMs ?? 10_000).subscribe(() => void resume.saveIfChanged()));
           }
           // On stop: the last record, then the files are closed.
-          teardown.add(() => void (saver?.save() ?? Promise.resolve()).then(() => storage.close()));
+          teardown.add(() => void (saver?.saveIfChanged() ?? Promise.resolve()).then(() => storage.close()));
           snapshots.attach(book);
           start(storage, book);
         },

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { copyOf } from '../../protocol/bytes.js';
 import { StorageError } from '../../errors.js';
 import { pieceSize, type Torrent } from '../../protocol/metainfo/index.js';
 import type { PieceStorage } from './pieceStorage.js';
@@ -49,7 +50,7 @@ export function memoryStorage(torrent: Torrent, config: { data?: Uint8Array } = 
     },
     async writePiece(index, data) {
       check(index, 0, data.length);
-      pieces.set(index, data.slice());
+      pieces.set(index, copyOf(data));
     },
     async finalize() {},
     async close() {},

@@ -17,7 +17,11 @@
 export interface PieceStorage {
   /** Reads `length` bytes at `begin` inside piece `index`. */
   readBlock(index: number, begin: number, length: number): Promise<Uint8Array>;
-  /** Writes a whole verified piece at its place (spanning files as needed). */
+  /**
+   * Writes a whole verified piece at its place (spanning files as needed). `data` is lent: the
+   * caller reuses the buffer once the promise settles, so an implementation that keeps the bytes
+   * must copy them (`copyOf`).
+   */
   writePiece(index: number, data: Uint8Array): Promise<void>;
   /** After the last piece: flush to disk and give staging files their final names. */
   finalize(): Promise<void>;

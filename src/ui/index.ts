@@ -1,0 +1,24 @@
+/**
+ * `rxtorrent/ui`: serve any observable as Server-Sent Events (`sse`), and a live web dashboard
+ * of session or client states (`createDashboardApp`). Both are koa middleware/apps that never
+ * listen by themselves.
+ *
+ * @module
+ */
+export { sse, sseFrame } from './sse.js';
+export type { SseConfig } from './sse.js';
+export { createDashboardApp } from './createDashboardApp.js';
+export type { DashboardConfig } from './createDashboardApp.js';
+export { asClientState, dashboardState } from './dashboardState.js';
+export type { DashboardSource, DashboardState } from './dashboardState.js';
+export { pollTrackerStats } from './pollTrackerStats.js';
+export type { PollTrackerStatsConfig } from './pollTrackerStats.js';
+export { dashboardHtml, DASHBOARD_CSS } from './page/dashboardPage.js';
+export { DASHBOARD_APP_SCRIPT } from './page/dashboardScript.js';
+
+// The states the dashboard renders (also part of the main entry's client API).
+export { clientState, summarizeSessions } from '../streams/client/clientState.js';
+export type { ClientState, ClientStateConfig } from '../streams/client/clientState.js';
+export { PIECE_MAP_CELLS } from '../streams/session/sessionState.js';
+export type { PeerView, SessionState, SessionStatus, TrackerView } from '../streams/session/sessionState.js';
+export type { TrackerStats } from '../tracker/server/stats.js';
