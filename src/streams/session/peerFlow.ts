@@ -7,6 +7,7 @@
  */
 import { filter, map, Subject, Subscription, tap } from 'rxjs';
 import { dialPeers, type DialCommand } from '../../operators/dialPeers.js';
+import { toHex } from '../../protocol/bytes.js';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
 import { announceEvery } from '../../tracker/client/announceEvery.js';
 import type { PeerConnection } from '../peer/index.js';
@@ -28,11 +29,16 @@ const NUMWANT = 50;
 export class PeerFlow {
   readonly subscription = new Subscription();
   private readonly dials$ = new Subject<DialCommand>();
+  /** Peer ids of banned peers: a banned peer that dials us is hung up on (its port is random). */
+  private readonly bannedIds = new Set<string>();
 
   constructor(ctx: SwarmContext, links: PeerLinks) {
     const { torrent, config, port, scheduler, random } = ctx;
     const maxPeers = config.maxPeers ?? 50;
-    const adopt = (connection: PeerConnection): void => void this.subscription.add(links.add(connection));
+    const adopt = (connection: PeerConnection): void => {
+      if (this.bannedIds.has(toHex(connection.peerId))) connection.close();
+      else this.subscription.add(links.add(connection));
+    };
     this.subscription.add(() => this.dials$.complete());
     this.subscription.add(port.inbound(torrent.infoHashBytes, ctx.peerOptions).subscribe({ next: adopt, error: ctx.fail }));
     this.subscription.add(
@@ -66,8 +72,9 @@ export class PeerFlow {
     );
   }
 
-  /** Never dial `address` again. */
-  ban(address: PeerAddress): void {
+  /** Never dial `address` again, and hang up on `peerId` when it dials us. */
+  ban(address: PeerAddress, peerId?: Uint8Array): void {
     this.dials$.next({ type: 'ban', address });
+    if (peerId !== undefined) this.bannedIds.add(toHex(peerId));
   }
 }

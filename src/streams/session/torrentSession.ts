@@ -122,8 +122,9 @@ function wire(ctx: SwarmContext, finish: () => void): Subscription {
     verdict: (verdict) => {
       for (const key of verdict.type === 'failed' ? smartBan.failed(verdict) : smartBan.verified(verdict)) {
         // A key is `host:port#n`; the peer may have left already, its address is still banned.
-        flows.peers?.ban(parsePeerAddress(key.slice(0, key.lastIndexOf('#'))));
-        links.get(key)?.connection.close();
+        const connection = links.get(key)?.connection;
+        flows.peers?.ban(parsePeerAddress(key.slice(0, key.lastIndexOf('#'))), connection?.peerId);
+        connection?.close();
       }
     },
     complete: finish,
