@@ -38,6 +38,9 @@ export interface SessionView {
 export function describeState(s: SessionState): string {
   const rates = `${formatBytes(s.downloadRate)}/s↓ ${formatBytes(s.uploadRate)}/s↑`;
   if (s.status === 'checking') return `checking ${(s.checked * 100).toFixed(1)}%`;
+  if (s.status === 'metadata') {
+    return `fetching metadata ${((s.metadata ?? 0) * 100).toFixed(0)}% from ${s.peers.length} peer${s.peers.length === 1 ? '' : 's'}`;
+  }
   const eta = s.status === 'downloading' ? ` ETA ${formatDuration(s.eta)}` : '';
   const tracker = describeTrackers(s);
   return (

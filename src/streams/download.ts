@@ -5,13 +5,15 @@
  */
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
-import type { Torrent } from '../protocol/metainfo/index.js';
+import { parseMagnet, type MagnetLink, type Torrent } from '../protocol/metainfo/index.js';
 import { createClient, type ClientComponents, type ClientConfig } from './client/createClient.js';
 import type { SessionComponents, SessionConfig } from './session/sessionConfig.js';
 import type { SessionState } from './session/sessionState.js';
 
 /** Options of {@link download}: client options plus session options. */
 export interface DownloadConfig extends ClientConfig, Omit<SessionConfig, 'path' | 'mode'> {
+  /** For a magnet link: write the `.torrent` here once the metadata is verified. */
+  readonly saveTorrent?: string;
   /** Folder the content is saved under (as `<dir>/<torrent name>`). @default '.' */
   readonly dir?: string;
   /** Exact content path instead of `<dir>/<name>` (the file, or the top folder). */
@@ -22,13 +24,14 @@ export interface DownloadConfig extends ClientConfig, Omit<SessionConfig, 'path'
 export interface SeedConfig extends ClientConfig, Omit<SessionConfig, 'mode' | 'seed'> {}
 
 /**
- * Downloads a torrent (then keeps seeding unless `seed: false`).
+ * Downloads a torrent, or a magnet link (its metadata fetched from peers first, BEP 9), then keeps
+ * seeding unless `seed: false`.
  *
  * ```
  * download(t, cfg) ──starting──downloading(0.1)──…──seeding──…    (…──done| with seed: false)
  * ```
  *
- * @param torrent - what to fetch
+ * @param source - a torrent, a parsed magnet link, or a `magnet:?` URI
  * @param config - where to save, who to connect to, limits
  * @param components - storage, scheduler, RNG, announce function
  * @returns cold session state snapshots; unsubscribing stops cleanly (announces `stopped`)
@@ -38,9 +41,17 @@ export interface SeedConfig extends ClientConfig, Omit<SessionConfig, 'mode' | '
  *   .subscribe((s) => console.log(`${(s.progress * 100).toFixed(1)}% ${s.peers.length} peers`));
  * ```
  */
-export function download(torrent: Torrent, config: DownloadConfig = {}, components: ClientComponents & SessionComponents = {}): Observable<SessionState> {
-  const path = config.path ?? join(config.dir ?? '.', torrent.name);
-  return createClient(config, components).add(torrent, { ...config, path, mode: 'download' }, { storage: components.storage });
+export function download(
+  source: Torrent | MagnetLink | string,
+  config: DownloadConfig = {},
+  components: ClientComponents & SessionComponents = {},
+): Observable<SessionState> {
+  const client = createClient(config, components);
+  if (typeof source === 'string' || !('pieces' in source)) {
+    return client.addMagnet(typeof source === 'string' ? parseMagnet(source) : source, config);
+  }
+  const path = config.path ?? join(config.dir ?? '.', source.name);
+  return client.add(source, { ...config, path, mode: 'download' }, { storage: components.storage });
 }
 
 /**

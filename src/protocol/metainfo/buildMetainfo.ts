@@ -94,3 +94,28 @@ export function buildMetainfo(input: MetainfoInput): Uint8Array {
     info,
   });
 }
+
+/**
+ * A `.torrent` file around raw info bytes (as fetched with BEP 9): the info dict is spliced in
+ * byte for byte, so the file has the same info-hash.
+ *
+ * @param infoBytes - the raw bencoded info dict
+ * @param trackers - tracker tiers to write as `announce` / `announce-list`
+ * @returns the file's bytes
+ * @example
+ * ```ts
+ * await writeFile('x.torrent', torrentFileOf(torrent.infoBytes, torrent.announce));
+ * ```
+ */
+export function torrentFileOf(infoBytes: Uint8Array, trackers: readonly (readonly string[])[] = []): Uint8Array {
+  const tiers = trackers.filter((tier) => tier.length > 0);
+  // Keys sort as announce < announce-list < info, so the outer dict is its own fields then info.
+  const outer = encodeBencode({ announce: tiers[0]?.[0], 'announce-list': tiers.length > 1 ? tiers : undefined });
+  const key = new TextEncoder().encode('4:info');
+  const out = new Uint8Array(outer.length - 1 + key.length + infoBytes.length + 1);
+  out.set(outer.subarray(0, outer.length - 1), 0);
+  out.set(key, outer.length - 1);
+  out.set(infoBytes, outer.length - 1 + key.length);
+  out[out.length - 1] = 0x65; // 'e'
+  return out;
+}

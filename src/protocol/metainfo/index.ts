@@ -6,7 +6,7 @@ export { checkSegment } from './paths.js';
 export { BLOCK_LENGTH, pieceSize, pieceHash, blockCount, fileSpans, piecesOfFile } from './layout.js';
 export type { FileSpan } from './layout.js';
 export { PieceHasher, sha1 } from './pieceHasher.js';
-export { buildMetainfo, choosePieceLength, MIN_AUTO_PIECE_LENGTH, MAX_AUTO_PIECE_LENGTH } from './buildMetainfo.js';
+export { buildMetainfo, choosePieceLength, torrentFileOf, MIN_AUTO_PIECE_LENGTH, MAX_AUTO_PIECE_LENGTH } from './buildMetainfo.js';
 export type { MetainfoInput, MetainfoFileInput } from './buildMetainfo.js';
 export { parseMagnet, formatMagnet, magnetOf, MAX_MAGNET_LENGTH } from './magnet.js';
 export type { MagnetLink } from './magnet.js';

@@ -8,7 +8,8 @@
 import { asyncScheduler, concat, defer, EMPTY, filter, finalize, map, Observable, of, share, startWith, Subject, tap, throttleTime, type SchedulerLike } from 'rxjs';
 import { ClientError } from '../../errors.js';
 import { toHex } from '../../protocol/bytes.js';
-import type { Torrent } from '../../protocol/metainfo/index.js';
+import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
+import { magnetSession, type MagnetSessionConfig } from '../session/magnetSession.js';
 import { TokenBucket } from '../../protocol/rate/index.js';
 import { generatePeerId } from '../../protocol/wire/index.js';
 import { connectPeer, createConnectionLimiter, listenForPeers, type PeerConnection, type PeerTimeouts, type TorrentPeerOptions } from '../peer/index.js';
@@ -56,6 +57,12 @@ export interface Client {
    * @returns cold session state; unsubscribing stops that torrent
    */
   add(torrent: Torrent, config: SessionConfig, components?: Pick<SessionComponents, 'storage'>): Observable<SessionState>;
+  /**
+   * Downloads from a magnet link: fetches the metadata from peers (BEP 9), then runs the torrent.
+   *
+   * @returns cold session state, `metadata` while the info dict is fetched
+   */
+  addMagnet(link: MagnetLink, config: MagnetSessionConfig): Observable<SessionState>;
 }
 
 /**
@@ -129,20 +136,24 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
     throttleTime(250, components.scheduler ?? asyncScheduler, { leading: true, trailing: true }),
     map(() => summarizeSessions([...sessions.values()])),
   );
+  /** Keeps a session's latest state in the client-wide state while it runs. */
+  const tracked = (infoHash: string, states$: Observable<SessionState>): Observable<SessionState> =>
+    states$.pipe(
+      tap((s) => {
+        sessions.set(infoHash, s);
+        changed$.next();
+      }),
+      finalize(() => {
+        sessions.delete(infoHash);
+        changed$.next();
+      }),
+    );
   return {
     peerId,
     listening$,
     state$,
     add: (torrent, sessionConfig, sessionComponents = {}) =>
-      torrentSession(torrent, sessionConfig, port, { ...components, ...sessionComponents }).pipe(
-        tap((s) => {
-          sessions.set(s.infoHash, s);
-          changed$.next();
-        }),
-        finalize(() => {
-          sessions.delete(torrent.infoHash);
-          changed$.next();
-        }),
-      ),
+      tracked(torrent.infoHash, torrentSession(torrent, sessionConfig, port, { ...components, ...sessionComponents })),
+    addMagnet: (link, magnetConfig) => tracked(link.infoHash, magnetSession(link, magnetConfig, port, components)),
   };
 }

@@ -31,6 +31,8 @@ export class PeerFlow {
   private readonly dials$ = new Subject<DialCommand>();
   /** Peer ids of banned peers: a banned peer that dials us is hung up on (its port is random). */
   private readonly bannedIds = new Set<string>();
+  /** The port we listen on, once known (announced to peers in our extension handshake). */
+  listenPort: number | undefined;
 
   constructor(ctx: SwarmContext, links: PeerLinks) {
     const { torrent, config, port, scheduler, random } = ctx;
@@ -52,6 +54,7 @@ export class PeerFlow {
       port.listening$.subscribe({
         error: ctx.fail,
         next: (listenPort) => {
+          this.listenPort = listenPort;
           const announce$ = announceEvery(
             trackers,
             ctx.snapshots.transfer$,
@@ -70,6 +73,11 @@ export class PeerFlow {
         },
       }),
     );
+  }
+
+  /** Dials `addresses` as room allows (peers learned from PEX). */
+  add(addresses: readonly PeerAddress[]): void {
+    this.dials$.next({ type: 'add', addresses });
   }
 
   /** Never dial `address` again, and hang up on `peerId` when it dials us. */

@@ -30,6 +30,8 @@ export interface SessionConfig {
   readonly trackers?: readonly (readonly string[])[];
   /** Least time between state snapshots. @default 250 */
   readonly stateIntervalMs?: number;
+  /** Least time between two PEX messages to one peer (BEP 11 says a minute). @default 60000 */
+  readonly pexIntervalMs?: number;
   /** How often the resume record is saved while pieces arrive. @default 10000 */
   readonly resumeIntervalMs?: number;
   /** Bad pieces a peer may send (each shared failure counts in part) before it is banned. @default 2 */

@@ -6,7 +6,7 @@
  */
 
 /** Where a session is in its life. */
-export type SessionStatus = 'starting' | 'checking' | 'downloading' | 'seeding' | 'done';
+export type SessionStatus = 'metadata' | 'starting' | 'checking' | 'downloading' | 'seeding' | 'done';
 
 /** One connected peer, as a UI shows it. */
 export interface PeerView {
@@ -53,6 +53,8 @@ export interface SessionState {
   readonly checked: number;
   /** Pieces read back and hashed at start (0 when a resume record was trusted). */
   readonly rechecked: number;
+  /** While `metadata` (a magnet link): fraction of the info dict received. */
+  readonly metadata?: number;
   readonly pieceCount: number;
   readonly piecesHave: number;
   /** Content length in bytes. */

@@ -12,6 +12,9 @@ import { TokenBucket } from '../../protocol/rate/index.js';
 import { parsePeerAddress } from '../../protocol/peerAddress.js';
 import { SmartBan } from '../../protocol/swarm/smartBan.js';
 import { MAX_REQUEST_LENGTH_LIMIT } from '../../protocol/wire/index.js';
+import { offeredExtensions } from '../../protocol/extensions/index.js';
+import { VERSION } from '../../version.js';
+import type { TorrentPeerOptions } from '../peer/index.js';
 import { openFileStorage } from '../storage/index.js';
 import { DownloadFlow } from './downloadFlow.js';
 import { PeerFlow } from './peerFlow.js';
@@ -24,6 +27,7 @@ import { SnapshotBuilder } from './snapshotBuilder.js';
 import { startRecheck, type SessionStorage } from './startRecheck.js';
 import type { SwarmContext } from './swarmContext.js';
 import { UploadFlow } from './uploadFlow.js';
+import { ExtensionFlow } from './extensionFlow.js';
 
 /**
  * Runs one torrent: download what is missing (or seed what is there), then keep seeding.
@@ -61,13 +65,14 @@ export function torrentSession(torrent: Torrent, config: SessionConfig, port: Sw
         if (config.seed === false) subscriber.complete();
       });
     };
+    let listenPort: number | undefined;
     const start = (storage: SessionStorage, book: ProgressBook): void => {
       const ctx: SwarmContext = {
         torrent, config, port, storage, book, snapshots, scheduler,
         random: components.random ?? Math.random,
         announce: components.announce,
         // Requests up to the protocol's limit are decoded, so larger-than-served ones are refused, not fatal.
-        peerOptions: { peerId: port.peerId, bitfield: () => book.have, limits: { pieceCount: torrent.pieceCount, maxRequestLength: MAX_REQUEST_LENGTH_LIMIT } },
+        peerOptions: peerOptionsOf(torrent, port, book, () => listenPort),
         buckets: bucketsOf(port, config),
         fail: (err) => subscriber.error(err),
       };
@@ -79,7 +84,7 @@ export function torrentSession(torrent: Torrent, config: SessionConfig, port: Sw
     teardown.add(merge(of(0), snapshots.ticks$(config.stateIntervalMs ?? 250)).subscribe(emit));
     // Listen from the start, so the port stays the same while the session runs (even while it
     // rechecks), and a busy port fails the session at once.
-    teardown.add(port.listening$.subscribe({ error: (err: unknown) => subscriber.error(err) }));
+    teardown.add(port.listening$.subscribe({ next: (p) => (listenPort = p), error: (err: unknown) => subscriber.error(err) }));
     teardown.add(
       startRecheck(torrent, config, open, snapshots).subscribe({
         next: ({ storage, have }) => {
@@ -104,19 +109,27 @@ export function torrentSession(torrent: Torrent, config: SessionConfig, port: Sw
 /** Builds the links and the three flows around them. */
 function wire(ctx: SwarmContext, finish: () => void): Subscription {
   const smartBan = new SmartBan(ctx.config.banThreshold ?? 2);
-  const flows: { down?: DownloadFlow; up?: UploadFlow; peers?: PeerFlow } = {};
+  const flows: { down?: DownloadFlow; up?: UploadFlow; peers?: PeerFlow; ext?: ExtensionFlow } = {};
   const links = new PeerLinks(ctx.torrent, {
     event: (e) => flows.down?.event(e),
     request: (link, m) => flows.down?.request(link, m),
-    joined: (link) => flows.up?.joined(link),
+    joined: (link) => {
+      flows.up?.joined(link);
+      flows.ext?.joined(link);
+    },
     left: (link) => {
       flows.down?.left(link);
       flows.up?.left(link);
+      flows.ext?.left(link);
     },
-    message: (link, m) => flows.up?.message(link, m),
+    message: (link, m) => {
+      flows.up?.message(link, m);
+      flows.ext?.message(link, m);
+    },
   });
   ctx.snapshots.links = links;
   flows.up = new UploadFlow(ctx, links);
+  flows.ext = new ExtensionFlow(ctx, links, (addresses) => flows.peers?.add(addresses));
   flows.down = new DownloadFlow(ctx, links, {
     written: (index) => flows.up?.broadcastHave(index),
     verdict: (verdict) => {
@@ -137,7 +150,32 @@ function wire(ctx: SwarmContext, finish: () => void): Subscription {
   subscription.add(flows.peers.subscription);
   subscription.add(flows.down.subscription);
   subscription.add(flows.up.subscription);
+  subscription.add(flows.ext.subscription);
   return subscription;
+}
+
+/**
+ * What each connection of this torrent is opened with: our pieces (read at each handshake), caps,
+ * and our extension handshake — BEP 9 metadata and BEP 11 PEX offered (PEX not for a private
+ * torrent), the metadata size, a request queue of 500 and our listen port once known.
+ */
+function peerOptionsOf(torrent: Torrent, port: SwarmPort, book: ProgressBook, listenPort: () => number | undefined): TorrentPeerOptions {
+  const base = {
+    extensions: offeredExtensions({ private: torrent.private }),
+    client: `rxtorrent ${VERSION}`,
+    metadataSize: torrent.infoBytes.length,
+    requestQueueSize: 500,
+  };
+  return {
+    peerId: port.peerId,
+    bitfield: () => book.have,
+    // Requests up to the protocol's limit are decoded, so larger-than-served ones are refused, not fatal.
+    limits: { pieceCount: torrent.pieceCount, maxRequestLength: MAX_REQUEST_LENGTH_LIMIT },
+    get extendedHandshake() {
+      const p = listenPort();
+      return p === undefined ? base : { ...base, port: p };
+    },
+  };
 }
 
 /** The client-wide and per-torrent rate limits, unlimited ones left out. */
