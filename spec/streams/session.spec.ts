@@ -62,7 +62,7 @@ describe('torrent sessions over loopback (memory storage, --peer)', function () 
     expect(announces.map((a) => a.event)).to.not.include('completed');
   });
 
-  it('a client\'s state$ lists its running sessions with totals, and drops a stopped one', async () => {
+  it('a client\'s state$ lists its running sessions with totals; remove() stops one and it drops out', async () => {
     const { torrent, data } = fixture(100_000);
     const client = createClient({ host: '127.0.0.1', port: 0 });
     const seen: number[] = [];
@@ -70,7 +70,11 @@ describe('torrent sessions over loopback (memory storage, --peer)', function () 
     const sub = client.add(torrent, { path: 'x', mode: 'seed', stateIntervalMs: 20 }, { storage: memoryStorage(torrent, { data }) }).subscribe();
     const withOne = await firstValueFrom(client.state$.pipe(filter((s) => s.sessions.length === 1 && s.sessions[0]?.status === 'seeding'), timeout(5000)));
     expect(withOne.progress).to.equal(1);
-    sub.unsubscribe();
+    let completed = false;
+    sub.add(() => (completed = true));
+    expect(client.remove(torrent.infoHash)).to.equal(true);
+    expect(completed).to.equal(true);
+    expect(client.remove(torrent.infoHash)).to.equal(false);
     await firstValueFrom(client.state$.pipe(filter((s) => s.sessions.length === 0), timeout(5000)));
     watching.unsubscribe();
     expect(seen).to.include(1);

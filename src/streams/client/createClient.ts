@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { asyncScheduler, concat, defer, EMPTY, filter, finalize, map, Observable, of, share, startWith, Subject, tap, throttleTime, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, concat, defer, EMPTY, filter, finalize, map, Observable, of, share, startWith, Subject, takeUntil, tap, throttleTime, type SchedulerLike } from 'rxjs';
 import { ClientError } from '../../errors.js';
 import { toHex } from '../../protocol/bytes.js';
 import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
@@ -63,6 +63,11 @@ export interface Client {
    * @returns cold session state, `metadata` while the info dict is fetched
    */
   addMagnet(link: MagnetLink, config: MagnetSessionConfig): Observable<SessionState>;
+  /**
+   * Stops the running session of `infoHash` (hex), as its subscriber unsubscribing would: its
+   * state stream completes. True when one was running.
+   */
+  remove(infoHash: string): boolean;
 }
 
 /**
@@ -136,9 +141,11 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
     throttleTime(250, components.scheduler ?? asyncScheduler, { leading: true, trailing: true }),
     map(() => summarizeSessions([...sessions.values()])),
   );
-  /** Keeps a session's latest state in the client-wide state while it runs. */
+  const removed$ = new Subject<string>();
+  /** Keeps a session's latest state in the client-wide state while it runs; `remove` ends it. */
   const tracked = (infoHash: string, states$: Observable<SessionState>): Observable<SessionState> =>
     states$.pipe(
+      takeUntil(removed$.pipe(filter((hash) => hash === infoHash))),
       tap((s) => {
         sessions.set(infoHash, s);
         changed$.next();
@@ -155,5 +162,10 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
     add: (torrent, sessionConfig, sessionComponents = {}) =>
       tracked(torrent.infoHash, torrentSession(torrent, sessionConfig, port, { ...components, ...sessionComponents })),
     addMagnet: (link, magnetConfig) => tracked(link.infoHash, magnetSession(link, magnetConfig, port, components)),
+    remove: (infoHash) => {
+      const running = sessions.has(infoHash.toLowerCase());
+      removed$.next(infoHash.toLowerCase());
+      return running;
+    },
   };
 }
