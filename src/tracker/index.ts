@@ -1,6 +1,7 @@
 /**
- * `rxtorrent/tracker`: the tracker client (`announce`, `announceEvery`), the HTTP tracker server,
- * its swarm stores, and the tracker wire formats both sides share.
+ * `rxtorrent/tracker`: the tracker client (`announce`, `announceEvery`; HTTP and UDP), the HTTP
+ * and UDP (BEP 15) tracker servers, their swarm stores (memory, Redis), and the tracker wire
+ * formats both sides share.
  *
  * @module
  */
@@ -12,7 +13,14 @@ export { handleAnnounce } from './server/handleAnnounce.js';
 export type { AnnounceSettings } from './server/handleAnnounce.js';
 export { handleScrape } from './server/handleScrape.js';
 export { clientFailureReason, INTERNAL_FAILURE_REASON } from './server/failureReason.js';
-export type { TrackerStats } from './server/stats.js';
+export { createCounters } from './server/stats.js';
+export type { TrackerCounters, TrackerStats } from './server/stats.js';
+
+// UDP tracker server, BEP 15 (src/tracker/server/udp*)
+export { createUdpTrackerHandler } from './server/udpHandler.js';
+export type { UdpRemote, UdpTrackerComponents, UdpTrackerHandler } from './server/udpHandler.js';
+export { DEFAULT_UDP_MAX_IN_FLIGHT, listenUdpTracker } from './server/udpServer.js';
+export type { UdpListenOptions, UdpTrackerServer } from './server/udpServer.js';
 
 // Client (src/tracker/client)
 export { announce, DEFAULT_ANNOUNCE_TIMEOUT_MS } from './client/announce.js';
@@ -21,6 +29,11 @@ export { announceEvery } from './client/announceEvery.js';
 export type { AnnounceEveryComponents, AnnounceEveryConfig, TransferStats } from './client/announceEveryConfig.js';
 export { httpTransport } from './client/httpTransport.js';
 export type { AnnounceTransport, TransportOptions } from './client/httpTransport.js';
+export { createUdpTransport, udpRetransmitDelayMs, udpTransport, UDP_MAX_RETRANSMIT_EXPONENT, UDP_RETRANSMIT_BASE_MS } from './client/udpTransport.js';
+export type { UdpTransportComponents } from './client/udpTransport.js';
+export { openUdpChannel } from './client/udpChannel.js';
+export type { OpenUdpChannel, UdpChannel, UdpChannelHandlers, UdpChannelOptions } from './client/udpChannel.js';
+export { UdpConnectionCache, UDP_CONNECTION_ID_REUSE_MS } from './client/udpConnectionCache.js';
 export { selectPeers } from './client/trackerEvents.js';
 export type {
   TrackerErrorStatus,
@@ -33,6 +46,8 @@ export type {
 // Swarm stores (src/tracker/store)
 export { memoryStore } from './store/memoryStore.js';
 export type { MemoryStoreConfig } from './store/memoryStore.js';
+export { DEFAULT_REDIS_PREFIX, redisStore } from './store/redisStore.js';
+export type { RedisStoreConfig, RedisSwarmStore } from './store/redisStore.js';
 export {
   DEFAULT_INTERVAL_SECONDS,
   DEFAULT_MAX_PEERS,
@@ -41,10 +56,12 @@ export {
   DEFAULT_PEER_TTL_MS,
   PEER_TTL_SLACK_MS,
   peerTtlMsFor,
+  resolveStoreLimits,
 } from './store/swarmStore.js';
 export type {
   AnnounceOutcome,
   PeerAnnounce,
+  StoreLimits,
   StoreStats,
   SwarmCounts,
   SwarmStore,
@@ -69,6 +86,7 @@ export {
   COMPACT_IPV4_PEER_LENGTH,
   COMPACT_IPV6_PEER_LENGTH,
   decodeCompactPeers,
+  encodeCompactPeerLists,
   encodeCompactPeers,
   splitByFamily,
 } from '../protocol/tracker/compactPeers.js';
@@ -81,5 +99,32 @@ export {
 } from '../protocol/tracker/announceResponse.js';
 export type { AnnounceResponse, AnnounceResponseLimits, TrackerPeer } from '../protocol/tracker/announceResponse.js';
 export { TrackerTiers } from '../protocol/tracker/trackerTiers.js';
+export {
+  parseUdpAnnounce,
+  parseUdpRequest,
+  UDP_ACTION,
+  UDP_ANNOUNCE_LENGTH,
+  UDP_CONNECT_LENGTH,
+  UDP_EVENTS,
+  UDP_MAX_SCRAPE_INFO_HASHES,
+  UDP_PROTOCOL_ID,
+} from '../protocol/tracker/udpRequest.js';
+export { encodeUdpAnnounce, encodeUdpConnect, udpKeyOf } from '../protocol/tracker/udpClientPackets.js';
+export type { UdpAnnounceOptions, UdpPeerIp, UdpRequest } from '../protocol/tracker/udpRequest.js';
+export {
+  encodeUdpAnnounceReply,
+  encodeUdpConnectReply,
+  encodeUdpError,
+  encodeUdpScrapeReply,
+  parseUdpReply,
+  udpTransactionIdOf,
+} from '../protocol/tracker/udpReply.js';
+export type { UdpReply } from '../protocol/tracker/udpReply.js';
+export {
+  MIN_UDP_SECRET_BYTES,
+  UDP_CONNECTION_ID_SKEW_MS,
+  UDP_CONNECTION_ID_TTL_MS,
+  UdpConnectionIds,
+} from '../protocol/tracker/udpConnectionId.js';
 export { formatPeerAddress, parsePeerAddress } from '../protocol/peerAddress.js';
 export type { IpFamily, PeerAddress } from '../protocol/peerAddress.js';

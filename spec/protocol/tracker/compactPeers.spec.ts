@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { TrackerError } from '../../../src/errors.js';
 import { normalizeIp } from '../../../src/protocol/peerAddress.js';
-import { decodeCompactPeers, encodeCompactPeers, splitByFamily } from '../../../src/protocol/tracker/compactPeers.js';
+import { decodeCompactPeers, encodeCompactPeerLists, encodeCompactPeers, splitByFamily } from '../../../src/protocol/tracker/compactPeers.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -81,5 +81,14 @@ describe('compact peers (BEP 23 / BEP 7)', () => {
   it('splits peers by family and drops names', () => {
     const peers = [{ host: '1.2.3.4', port: 1 }, { host: '::1', port: 2 }, { host: 'peer.example', port: 3 }];
     expect(splitByFamily(peers)).to.deep.equal({ v4: [peers[0]], v6: [peers[1]] });
+  });
+
+  it('encodes both lists in one pass exactly as split + encode does (property)', () => {
+    const host = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('peer.example', '010.1.1.1', '1.2.3', '::ffff:1.2.3.4', '256.1.1.1'));
+    fc.assert(fc.property(fc.array(fc.record({ host, port })), (peers) => {
+      const { v4, v6 } = splitByFamily(peers);
+      expect(encodeCompactPeerLists(peers)).to.deep.equal({ v4: encodeCompactPeers(v4, 4), v6: encodeCompactPeers(v6, 6) });
+    }), { numRuns: 500 });
+    expect(codeOf(() => encodeCompactPeerLists([{ host: '1.2.3.4', port: 0 }]))).to.equal('ERR_TRACKER_BAD_PORT');
   });
 });

@@ -24,8 +24,16 @@ describe('memoryStore', () => {
     };
     expect(await picks(() => 0)).to.deep.equal(await picks(() => 0));
     expect(await picks(() => 0)).to.deep.equal([10_001, 10_002, 10_003]);
-    // Sparse Fisher–Yates over 11 entries (the announcer last): indices 5, 6, then 6 again, now holding index 1.
-    expect(await picks(() => 0.5)).to.deep.equal([10_006, 10_007, 10_002]);
+    // 3 of 11 entries is a random draw: index 5, then 5 again and again, so the linear top-up
+    // from index 5 adds the next two.
+    expect(await picks(() => 0.5)).to.deep.equal([10_006, 10_007, 10_008]);
+    // 3 of 6 is a partial Fisher–Yates over indices: picks 3, then 0 (moved to 3), then 4.
+    const few = async (random: () => number): Promise<number[]> => {
+      const store = memoryStore({ random });
+      for (let n = 1; n <= 5; n++) await store.announce(announce(n), T0);
+      return (await store.announce(announce(6), T0)).peers.map((p) => p.port);
+    };
+    expect(await few(() => 0.5)).to.deep.equal([10_004, 10_001, 10_005]);
   });
 
   it('survives a random source outside [0, 1)', async () => {

@@ -71,7 +71,18 @@ const EVENTS: ReadonlyMap<string, AnnounceEvent> = new Map([
 ]);
 
 function text(bytes: Uint8Array): string {
-  return String.fromCharCode(...bytes);
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
+
+/** The value of 1 to `maxDigits` ASCII decimal digits, or `NaN` for anything else. */
+function digits(bytes: Uint8Array, maxDigits: number): number {
+  if (bytes.length === 0 || bytes.length > maxDigits) return NaN;
+  let n = 0;
+  for (const b of bytes) {
+    if (b < 0x30 || b > 0x39) return NaN;
+    n = n * 10 + (b - 0x30);
+  }
+  return n;
 }
 
 /** Up to 24 bytes of a value for a failure reason, re-escaped the way it was sent (`%FF`). */
@@ -89,16 +100,14 @@ function badParam(key: string, why: string): TrackerError {
 function integer(params: QueryParams, key: string): number | undefined {
   const value = singleParam(params, key);
   if (value === undefined) return undefined;
-  const digits = text(value);
-  const n = /^[0-9]{1,16}$/.test(digits) ? Number(digits) : NaN;
+  const n = digits(value, 16);
   if (!Number.isSafeInteger(n)) throw badParam(key, `must be a non-negative integer below 2^53, got ${show(value)}`);
   return n;
 }
 
 function listenPort(value: Uint8Array | undefined): number {
   if (value === undefined) throw new TrackerError('ERR_TRACKER_MISSING_PARAMETER', 'port is missing');
-  const digits = text(value);
-  const port = /^[0-9]{1,5}$/.test(digits) ? Number(digits) : 0;
+  const port = digits(value, 5) || 0;
   if (port < 1 || port > 65535) {
     throw new TrackerError('ERR_TRACKER_BAD_PORT', `port must be 1-65535, got ${show(value)}`);
   }
@@ -119,6 +128,32 @@ function opaque(params: QueryParams, key: string): Uint8Array | undefined {
   return value;
 }
 
+/**
+ * `{ host: text, family: 4 }` when `text` already is a canonical dotted quad (what a socket
+ * reports for nearly every client), else `undefined`: the general parser then decides. Spares a
+ * split and four regex tests on every announce.
+ */
+function canonicalIpv4(text: string): { host: string; family: IpFamily } | undefined {
+  if (text.length < 7 || text.length > 15) return undefined;
+  let parts = 1;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e && digits > 0 && parts < 4) {
+      parts++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39 && !(digits > 0 && value === 0)) {
+      value = value * 10 + (c - 0x30);
+      if (++digits > 3 || value > 255) return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return parts === 4 && digits > 0 ? { host: text, family: 4 } : undefined;
+}
+
 function peerIp(params: QueryParams, remote: RemoteAddress, allowIpParam: boolean): { host: string; family: IpFamily } {
   const ipParam = allowIpParam ? singleParam(params, 'ip') : undefined;
   if (ipParam !== undefined) {
@@ -126,7 +161,7 @@ function peerIp(params: QueryParams, remote: RemoteAddress, allowIpParam: boolea
     if (ip === undefined) throw badParam('ip', 'must be an IPv4 or IPv6 address');
     return ip;
   }
-  const ip = normalizeIp(remote.address);
+  const ip = canonicalIpv4(remote.address) ?? normalizeIp(remote.address);
   if (ip === undefined) throw new TrackerError('ERR_TRACKER_BAD_PEER_ADDRESS', 'cannot tell the peer address of this request');
   return ip;
 }

@@ -68,7 +68,16 @@ function decodeComponent(text: string, start: number, end: number): Uint8Array {
       throw badQuery(`illegal character at ${i}: bytes outside printable ASCII must be percent-encoded`);
     }
   }
-  return out.slice(0, n);
+  return n === out.length ? out : out.subarray(0, n);
+}
+
+/** `text[start, end)` when it is plain printable ASCII without `%` or `+` (every key in practice), else `undefined`. */
+function plainKey(text: string, start: number, end: number): string | undefined {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || c === 0x25 || c === 0x2b) return undefined;
+  }
+  return text.slice(start, end);
 }
 
 /**
@@ -101,7 +110,7 @@ export function parseQueryString(raw: string, limits: QueryLimits = {}): QueryPa
       if (++count > maxParameters) throw badQuery(`more than ${maxParameters} query parameters`);
       let eq = raw.indexOf('=', start);
       if (eq < 0 || eq > end) eq = end;
-      const key = String.fromCharCode(...decodeComponent(raw, start, eq));
+      const key = plainKey(raw, start, eq) ?? String.fromCharCode(...decodeComponent(raw, start, eq));
       const value = decodeComponent(raw, Math.min(eq + 1, end), end);
       const values = params.get(key);
       if (values === undefined) params.set(key, [value]);

@@ -7,7 +7,7 @@
  */
 import { compareBytes, encodeBencode } from '../bencode/index.js';
 import type { PeerAddress } from '../peerAddress.js';
-import { encodeCompactPeers, splitByFamily } from './compactPeers.js';
+import { encodeCompactPeerLists } from './compactPeers.js';
 
 /** A peer in a reply: its address and the peer id it announced with. */
 export interface ReplyPeer extends PeerAddress {
@@ -69,10 +69,31 @@ export function encodeAnnounceReply(reply: AnnounceReply, format: PeerListFormat
       format.noPeerId ? { ip: p.host, port: p.port } : { ip: p.host, port: p.port, 'peer id': p.peerId });
     return encodeBencode({ ...counts, peers });
   }
-  const { v4, v6 } = splitByFamily(reply.peers);
-  const peers6 = v6.length > 0 ? encodeCompactPeers(v6, 6) : undefined;
-  // An undefined value is dropped, so `peers6` is absent rather than empty.
-  return encodeBencode({ ...counts, peers: encodeCompactPeers(v4, 4), peers6 });
+  // Written by hand, keys in their sorted order: the hot path of a busy tracker, where the
+  // general encoder cost more than everything else in an announce. `peers6` only when non-empty.
+  const { v4: peers, v6 } = encodeCompactPeerLists(reply.peers);
+  const peers6 = v6.length > 0 ? v6 : undefined;
+  const head = `d8:completei${integer(counts.complete)}e10:incompletei${integer(counts.incomplete)}e8:intervali${integer(counts.interval)}e` +
+    `12:min intervali${integer(counts['min interval'])}e5:peers${peers.length}:`;
+  const middle = peers6 === undefined ? '' : `6:peers6${peers6.length}:`;
+  const out = new Uint8Array(head.length + peers.length + middle.length + (peers6?.length ?? 0) + 1);
+  let at = writeAscii(out, 0, head);
+  out.set(peers, at);
+  at = writeAscii(out, at + peers.length, middle);
+  if (peers6 !== undefined) out.set(peers6, at);
+  out[out.length - 1] = 0x65; // 'e'
+  return out;
+}
+
+/** A bencode integer's digits; the counts are non-negative safe integers. */
+function integer(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`cannot bencode ${n} as an integer`);
+  return String(n);
+}
+
+function writeAscii(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
+  return at + text.length;
 }
 
 /**

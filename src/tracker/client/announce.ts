@@ -12,12 +12,14 @@ import { DEFAULT_MAX_ANNOUNCE_RESPONSE_BYTES } from '../../protocol/tracker/anno
 import type { AnnounceResponse } from '../../protocol/tracker/announceResponse.js';
 import { httpTransport } from './httpTransport.js';
 import type { AnnounceTransport } from './httpTransport.js';
+import { udpTransport } from './udpTransport.js';
 
 /** Options of {@link announce}. */
 export interface AnnounceConfig {
   /**
-   * Source address of the request: the host we listen on, so the tracker records the address
-   * peers can reach us at. A wildcard (`0.0.0.0`, `::`) or `undefined` lets the OS choose.
+   * Source address of the request (HTTP) or address the UDP socket is bound to: the host we
+   * listen on, so the tracker records the address peers can reach us at. A wildcard (`0.0.0.0`,
+   * `::`) or `undefined` lets the OS choose.
    * @default undefined
    */
   readonly localAddress?: string;
@@ -25,7 +27,7 @@ export interface AnnounceConfig {
   readonly timeoutMs?: number;
   /** Largest reply accepted, in bytes. @default 256 KiB */
   readonly maxResponseBytes?: number;
-  /** Runs the timeout. @default asyncScheduler */
+  /** Runs the timeout and UDP retransmits. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
   /**
    * A best-effort announce (the `stopped` one on shutdown) that must never keep the process
@@ -42,28 +44,21 @@ export const DEFAULT_ANNOUNCE_TIMEOUT_MS = 30_000;
 /** The signature of {@link announce}; `announceEvery` takes a fake one in tests. */
 export type AnnounceFunction = (url: string, params: AnnounceParams, config?: AnnounceConfig) => Observable<AnnounceResponse>;
 
-/** Transports by URL scheme. UDP (BEP 15) joins here as `'udp:'`. */
+/** Transports by URL scheme. */
 const TRANSPORTS: Readonly<Record<string, AnnounceTransport>> = {
   'http:': httpTransport,
   'https:': httpTransport,
+  'udp:': udpTransport,
 };
 
 function transportFor(url: URL): AnnounceTransport | TrackerError {
-  const transport = TRANSPORTS[url.protocol];
-  if (transport !== undefined) return transport;
-  if (url.protocol === 'udp:') {
-    return new TrackerError(
-      'ERR_TRACKER_UNSUPPORTED_PROTOCOL',
-      `${url.host}: udp:// trackers are not supported yet (UDP announce arrives with the tracker-scale issue)`,
-    );
-  }
-  return new TrackerError('ERR_TRACKER_UNSUPPORTED_PROTOCOL', `${url.protocol}// trackers are not supported`);
+  return TRANSPORTS[url.protocol] ?? new TrackerError('ERR_TRACKER_UNSUPPORTED_PROTOCOL', `${url.protocol}// trackers are not supported`);
 }
 
 /**
- * Announces to one tracker: `http://` and `https://` now; `udp://` fails with
- * `ERR_TRACKER_UNSUPPORTED_PROTOCOL` until the UDP transport lands. Cold: each subscription sends
- * one request; unsubscribing aborts it.
+ * Announces to one tracker over `http://`, `https://` or `udp://` (BEP 15: connect, announce,
+ * retransmits 15 × 2^n s apart within `timeoutMs`, a connection id reused for a minute). Cold:
+ * each subscription sends one announce; unsubscribing aborts it.
  *
  * ```
  * announce(url, p):           ----------reply|
@@ -105,6 +100,7 @@ export function announce(url: string, params: AnnounceParams, config: AnnounceCo
       maxResponseBytes: config.maxResponseBytes ?? DEFAULT_MAX_ANNOUNCE_RESPONSE_BYTES,
       socketTimeoutMs: unref ? timeoutMs : undefined,
       unref,
+      scheduler: config.scheduler ?? asyncScheduler,
     });
     if (unref) return reply$;
     return reply$.pipe(

@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { Observable } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { TrackerError } from '../../errors.js';
 import { announceUrl } from '../../protocol/tracker/announceQuery.js';
 import type { AnnounceParams } from '../../protocol/tracker/announceQuery.js';
@@ -25,12 +26,14 @@ export interface TransportOptions {
   readonly socketTimeoutMs?: number;
   /** Unref the socket, so an announce in flight never keeps the process alive. */
   readonly unref?: boolean;
+  /** Runs a transport's own timers (UDP retransmits). @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
  * One announce over one protocol: emits the reply once and completes, or errors with a
- * `TrackerError`; unsubscribing aborts it. HTTP is the one implementation; a UDP transport
- * (BEP 15) fits the same shape.
+ * `TrackerError`; unsubscribing aborts it. Implemented by {@link httpTransport} and the UDP
+ * transport (BEP 15).
  */
 export type AnnounceTransport = (url: URL, params: AnnounceParams, options: TransportOptions) => Observable<AnnounceResponse>;
 

@@ -14,7 +14,7 @@ import { parseScrapeQuery } from '../../protocol/tracker/scrapeRequest.js';
 import { clientFailureReason, INTERNAL_FAILURE_REASON } from './failureReason.js';
 import { handleAnnounce } from './handleAnnounce.js';
 import { handleScrape } from './handleScrape.js';
-import { createCounters, readStats } from './stats.js';
+import { readStats } from './stats.js';
 import { resolveTracker } from './trackerConfig.js';
 import type { TrackerComponents, TrackerConfig } from './trackerConfig.js';
 
@@ -48,8 +48,7 @@ function sendBencoded(ctx: Context, body: Uint8Array): void {
  */
 export function createTrackerApp(config: TrackerConfig = {}, components: TrackerComponents = {}): Koa {
   const tracker = resolveTracker(config, components);
-  const { store, now, logger } = tracker;
-  const counters = createCounters();
+  const { store, now, logger, counters } = tracker;
   const startedMs = now();
   const app = new Koa();
   // Behind our own proxy, the last X-Forwarded-For entry is the one it added; earlier ones are the client's word.

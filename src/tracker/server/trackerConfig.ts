@@ -10,6 +10,8 @@ import { DEFAULT_MAX_QUERY_LENGTH, DEFAULT_MAX_SCRAPE_INFO_HASHES } from '../../
 import { memoryStore } from '../store/memoryStore.js';
 import { DEFAULT_INTERVAL_SECONDS, peerTtlMsFor } from '../store/swarmStore.js';
 import type { SwarmStore } from '../store/swarmStore.js';
+import { createCounters } from './stats.js';
+import type { TrackerCounters } from './stats.js';
 
 /** User options of `createTrackerApp`. */
 export interface TrackerConfig {
@@ -49,6 +51,11 @@ export interface TrackerComponents {
   readonly now?: () => number;
   /** @default console */
   readonly logger?: TrackerLogger;
+  /**
+   * Request counters for `/stats`. Pass one object to the HTTP app and the UDP handler of one
+   * process so `/stats` counts both. @default fresh zeroed counters
+   */
+  readonly counters?: TrackerCounters;
 }
 
 /** Every option filled in and checked. */
@@ -64,6 +71,7 @@ export interface ResolvedTracker {
   readonly store: SwarmStore;
   readonly now: () => number;
   readonly logger: TrackerLogger;
+  readonly counters: TrackerCounters;
 }
 
 function integerIn(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -93,5 +101,6 @@ export function resolveTracker(config: TrackerConfig, components: TrackerCompone
     store: components.store ?? memoryStore({ peerTtlMs: peerTtlMsFor(interval) }),
     now: components.now ?? Date.now,
     logger: components.logger ?? console,
+    counters: components.counters ?? createCounters(),
   };
 }

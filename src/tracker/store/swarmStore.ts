@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { TrackerError } from '../../errors.js';
 import type { AnnounceEvent } from '../../protocol/tracker/announceRequest.js';
 import type { ReplyPeer, ScrapeFile } from '../../protocol/tracker/reply.js';
 
@@ -125,3 +126,30 @@ export const DEFAULT_MAX_SWARMS = 100_000;
 export const DEFAULT_MAX_PEERS_PER_SWARM = 10_000;
 /** Default of {@link SwarmStoreConfig.maxPeers}. */
 export const DEFAULT_MAX_PEERS = 500_000;
+
+/** {@link SwarmStoreConfig} with every default filled in. */
+export type StoreLimits = Required<SwarmStoreConfig>;
+
+/**
+ * Fills in the defaults of a store's limits and checks them (a store's factory calls it).
+ *
+ * @throws {@link TrackerError} `ERR_TRACKER_BAD_CONFIG` for a limit or TTL that is not a positive integer.
+ * @example
+ * ```ts
+ * const { peerTtlMs, maxSwarms } = resolveStoreLimits(config);
+ * ```
+ */
+export function resolveStoreLimits(config: SwarmStoreConfig): StoreLimits {
+  const positive = (name: keyof SwarmStoreConfig, value: number): number => {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new TrackerError('ERR_TRACKER_BAD_CONFIG', `${name} must be a positive integer, got ${value}`);
+    }
+    return value;
+  };
+  return {
+    peerTtlMs: positive('peerTtlMs', config.peerTtlMs ?? DEFAULT_PEER_TTL_MS),
+    maxSwarms: positive('maxSwarms', config.maxSwarms ?? DEFAULT_MAX_SWARMS),
+    maxPeersPerSwarm: positive('maxPeersPerSwarm', config.maxPeersPerSwarm ?? DEFAULT_MAX_PEERS_PER_SWARM),
+    maxPeers: positive('maxPeers', config.maxPeers ?? DEFAULT_MAX_PEERS),
+  };
+}
