@@ -21,7 +21,7 @@ const PEX_CHECK_MS = 5000;
 
 interface LinkExtensions {
   readonly registry: ExtensionRegistry;
-  readonly pex: PexState;
+  pex: PexState;
 }
 
 /**
@@ -52,9 +52,21 @@ export class ExtensionFlow {
   /** A new connection: learn its extension ids as its handshakes arrive. */
   joined(link: PeerLink): void {
     const registry = new ExtensionRegistry({ private: this.ctx.torrent.private });
-    const pex = new PexState({ private: this.ctx.torrent.private, intervalMs: this.ctx.config.pexIntervalMs, minReceiveIntervalMs: this.ctx.config.pexIntervalMs === undefined ? undefined : this.ctx.config.pexIntervalMs / 2, remote: listenAddressOf(link) });
-    this.byLink.set(link.key, { registry, pex });
-    this.subscription.add(link.connection.extendedHandshake$.subscribe((handshake) => registry.learn(handshake)));
+    const ext: LinkExtensions = { registry, pex: this.pexState(link) };
+    this.byLink.set(link.key, ext);
+    this.subscription.add(link.connection.extendedHandshake$.subscribe((handshake) => {
+      // A peer that dialled us names its listen port (`p`) only in this handshake. Nothing was sent
+      // to it yet (no PEX before its handshake names ut_pex): start its PEX state afresh, knowing
+      // its address, or it would be told about itself.
+      if (!registry.supports('ut_pex')) ext.pex = this.pexState(link);
+      registry.learn(handshake);
+    }));
+  }
+
+  /** A PEX state for `link` that knows where the peer listens, when we know it yet. */
+  private pexState(link: PeerLink): PexState {
+    const intervalMs = this.ctx.config.pexIntervalMs;
+    return new PexState({ private: this.ctx.torrent.private, intervalMs, minReceiveIntervalMs: intervalMs === undefined ? undefined : intervalMs / 2, remote: listenAddressOf(link) });
   }
 
   /** A connection ended. */

@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { concatMap, defer, from, mergeMap, of, type Observable } from 'rxjs';
+import { concatMap, defer, from, mergeMap, Observable, of } from 'rxjs';
 import { torrentFileOf, type MagnetLink } from '../../protocol/metainfo/index.js';
 import { fetchMetadata } from './metadataPhase.js';
 import type { SessionComponents, SessionConfig, SwarmPort } from './sessionConfig.js';
@@ -37,7 +37,7 @@ export interface MagnetSessionConfig extends Omit<SessionConfig, 'path' | 'mode'
  * ```
  */
 export function magnetSession(link: MagnetLink, config: MagnetSessionConfig, port: SwarmPort, components: SessionComponents = {}): Observable<SessionState> {
-  return fetchMetadata(link, { ...config, path: '' }, port, components).pipe(
+  const states$ = fetchMetadata(link, { ...config, path: '' }, port, components).pipe(
     concatMap((event) => {
       if (event.type === 'state') return of(event.state);
       const torrent = event.torrent;
@@ -48,4 +48,15 @@ export function magnetSession(link: MagnetLink, config: MagnetSessionConfig, por
       return save.pipe(mergeMap(() => torrentSession(torrent, { ...config, path, peers, mode: 'download' }, port, components)));
     }),
   );
+  // The client's listener is held for the whole session: the metadata phase drops its inbound route
+  // before the download adds its own, and a listener left with no user in between closes (a client
+  // on port 0 would then come back on another port, unknown to the peers and trackers told the first).
+  return new Observable<SessionState>((subscriber) => {
+    const listening = port.listening$.subscribe({ error: (err: unknown) => subscriber.error(err) });
+    const session = states$.subscribe(subscriber);
+    return () => {
+      session.unsubscribe();
+      listening.unsubscribe();
+    };
+  });
 }

@@ -2,7 +2,8 @@
  * The first phase of a magnet download (BEP 9): find peers (the magnet's trackers, its `x.pe`
  * peers, `config.peers`, peers that dial us), ask them for the info dict in 16 KiB pieces,
  * verify its SHA-1 against the magnet's info-hash, and hand over a torrent. The connections of
- * this phase are then closed; the download dials the same peers again with the piece count known.
+ * this phase are then closed; the download dials the same peers again with the piece count known
+ * (a peer that dialled us, at the port its extension handshake announced).
  *
  * @module
  */
@@ -10,7 +11,7 @@ import { asyncScheduler, filter, interval, map, merge, Observable, of, Subject, 
 import { dialPeers, type DialCommand } from '../../operators/dialPeers.js';
 import { Bitfield } from '../../protocol/bitfield.js';
 import {
-  decodeMetadataMessage, encodeMetadataMessage, ExtensionRegistry, MetadataFetcher, type MetadataActions,
+  decodeMetadataMessage, encodeMetadataMessage, ExtensionRegistry, MetadataFetcher, type MetadataActions, type MetadataMessage,
 } from '../../protocol/extensions/index.js';
 import { parseInfoDict, type MagnetLink, type Torrent } from '../../protocol/metainfo/index.js';
 import { formatPeerAddress, parsePeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';
@@ -60,7 +61,15 @@ export function fetchMetadata(link: MagnetLink, config: SessionConfig, port: Swa
       for (const { peer } of actions.dropPeers) peers.get(peer)?.connection.close();
       if (actions.failed !== undefined) subscriber.error(actions.failed);
       else if (actions.done !== undefined) {
-        const torrent = { ...parseInfoDict(actions.done), announce: link.trackers.map((url) => [url]) };
+        let info: Torrent;
+        try {
+          info = parseInfoDict(actions.done);
+        } catch (err) {
+          // Metadata that matches the info-hash but is no torrent: the magnet itself is unusable.
+          subscriber.error(err);
+          return;
+        }
+        const torrent = { ...info, announce: link.trackers.map((url) => [url]) };
         // Close this phase's connections and hand the info-hash's inbound route back before the
         // download takes over (it registers the same info-hash).
         teardown.unsubscribe();
@@ -75,8 +84,19 @@ export function fetchMetadata(link: MagnetLink, config: SessionConfig, port: Swa
       peers.set(key, { connection, registry });
       if (connection.direction === 'outbound') seen.set(formatPeerAddress(connection.address), connection.address);
       const sub = new Subscription(() => connection.close());
+      // Defined first: held messages are delivered (and may drop the peer) during the subscribe below.
+      const leave = (): void => {
+        if (!peers.delete(key)) return;
+        sub.unsubscribe();
+        apply(fetcher.peerLeft(key, scheduler.now()));
+      };
       sub.add(connection.extendedHandshake$.subscribe((handshake) => {
         registry.learn(handshake);
+        // A peer that dialled us is closed with this phase too: remember where it listens, so the download dials it back.
+        if (connection.direction === 'inbound' && handshake.port !== undefined) {
+          const address = { host: connection.address.host, port: handshake.port };
+          seen.set(formatPeerAddress(address), address);
+        }
         if (registry.supports('ut_metadata')) apply(fetcher.peerJoined(key, handshake.metadataSize, scheduler.now()));
       }));
       sub.add(connection.messages$.pipe(filter((m) => m.type === 'extended' && m.id !== 0)).subscribe({
@@ -84,17 +104,20 @@ export function fetchMetadata(link: MagnetLink, config: SessionConfig, port: Swa
           if (message.type !== 'extended') return;
           const routed = registry.route(message);
           if (routed.kind !== 'ut_metadata') return;
-          const decoded = decodeMetadataMessage(routed.payload, { metadataSize: fetcher.status.metadataSize });
+          let decoded: MetadataMessage | undefined;
+          try {
+            // Checked against the size this peer announced; the fetcher compares that with the size it fetches.
+            decoded = decodeMetadataMessage(routed.payload, { metadataSize: registry.handshake?.metadataSize });
+          } catch {
+            // Malformed, a piece out of range, a size it never announced: the peer's fault, drop it.
+            leave();
+            return;
+          }
           if (decoded !== undefined && decoded.type !== 'request') apply(fetcher.received(key, decoded, scheduler.now()));
         },
         error: () => leave(),
         complete: () => leave(),
       }));
-      const leave = (): void => {
-        if (!peers.delete(key)) return;
-        sub.unsubscribe();
-        apply(fetcher.peerLeft(key, scheduler.now()));
-      };
       teardown.add(sub);
     };
 
