@@ -1,0 +1,138 @@
+/**
+ * `npm run bench:download`: one download of a 1 GiB file (1 MiB pieces) over loopback from one
+ * libtorrent seeder (seed mode), by rxtorrent (`download --peer … --no-seed`), by a libtorrent
+ * leecher and by aria2 (which finds the seeder through an rxtorrent tracker named in the torrent),
+ * in the same run, each into a fresh folder. A warm-up download (discarded) makes the seeder hash
+ * every piece once and brings the payload into the page cache. Each client then runs
+ * `BENCH_ROUNDS` (2) times, in a rotating order; the table shows its fastest run. Time to complete
+ * is from the start of the process to its completion line (aria2 prints it ~2.4 s before exiting).
+ * Every copy is compared (SHA-1) with the payload. Target: rxtorrent faster than the libtorrent
+ * leecher. `BENCH_SIZE_MIB` changes the size.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuSeconds, startBackground, watchPeaks, type MemoryPeaks } from './lib/background.js';
+import {
+  ARIA2_DONE, aria2LeechArgs, freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_DONE, RXTORRENT, rxArgs, startTracker,
+} from './lib/btClients.js';
+import { printTable } from './lib/measure.js';
+import { writePayload } from './lib/payload.js';
+
+const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const RUN_TIMEOUT_SEC = 300;
+const NAME = 'payload.bin';
+
+type Client = 'rxtorrent' | 'libtorrent' | 'aria2';
+const CLIENTS: readonly Client[] = ['rxtorrent', 'libtorrent', 'aria2'];
+
+/** One measured download. */
+interface Run {
+  readonly client: Client;
+  /** From spawn to the completion line. */
+  readonly completeSeconds: number;
+  /** From spawn to exit. */
+  readonly exitSeconds: number;
+  readonly cpuSeconds: number;
+  readonly peaks: MemoryPeaks;
+}
+
+async function sha1(path: string): Promise<string> {
+  const hash = createHash('sha1');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'rxt-bench-download-'));
+  const background: { stop(): Promise<unknown> }[] = [];
+  try {
+    console.log(`bench:download — ${SIZE_MIB} MiB, 1 MiB pieces, ${cpus().length} cores, load ${load()} at start`);
+    const seedDir = join(dir, 'seed');
+    await mkdir(seedDir);
+    const payload = join(seedDir, NAME);
+    await writePayload(payload, SIZE_MIB * 1024 * 1024);
+    const expected = await sha1(payload);
+    const tracker = await startTracker(10, RUN_TIMEOUT_SEC * (3 * ROUNDS + 2));
+    background.push(tracker.process);
+    const torrent = join(dir, 'payload.torrent');
+    const create = startBackground(process.execPath, [RXTORRENT, 'create', payload, '-t', tracker.url, '-o', torrent, '--piece-length', '1MiB'], {
+      name: 'rxtorrent-create', timeoutSec: 120,
+    });
+    if ((await create.exited) !== 0) throw new Error(`rxtorrent create failed:\n${create.lines.join('\n')}`);
+
+    const seedPort = await freePort();
+    const seeder = startBackground(PYTHON, ltArgs('seed', { torrent, savePath: seedDir, port: seedPort, seedMode: true }), {
+      name: 'lt-seed', timeoutSec: RUN_TIMEOUT_SEC * (3 * ROUNDS + 2), env: LT_ENV,
+    });
+    background.push(seeder);
+    await seeder.waitForLine(LT_READY, 60_000);
+    const peer = `127.0.0.1:${seedPort}`;
+
+    let runNumber = 0;
+    const download = async (client: Client): Promise<Run> => {
+      const out = join(dir, `out-${client}-${runNumber++}`);
+      await mkdir(out);
+      const port = await freePort();
+      const [cmd, args, done, env]: [string, string[], RegExp, NodeJS.ProcessEnv] =
+        client === 'rxtorrent'
+          ? [process.execPath, rxArgs('download', torrent, ['-o', out, '--peer', peer, '--no-seed']), RX_DONE, process.env]
+          : client === 'libtorrent'
+            ? [PYTHON, ltArgs('leech', { torrent, savePath: out, port, peers: [peer], exitWhenDone: true }), LT_DONE, LT_ENV]
+            : ['aria2c', aria2LeechArgs(torrent, out, port), ARIA2_DONE, process.env];
+      const started = process.hrtime.bigint();
+      const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+      const p = startBackground(cmd, args, { name: client, timeoutSec: RUN_TIMEOUT_SEC, timed: true, env });
+      const peaks = watchPeaks(p, 2); // GNU time → timeout → the client
+      await p.waitForLine(done, RUN_TIMEOUT_SEC * 1000);
+      const completeSeconds = seconds();
+      const code = await p.exited;
+      const exitSeconds = seconds();
+      if (code !== 0) throw new Error(`${client} exited ${code}:\n${p.lines.slice(-10).join('\n')}`);
+      const copy = await sha1(join(out, NAME));
+      if (copy !== expected) throw new Error(`${client}: the copy differs from the payload (SHA-1 ${copy}, expected ${expected})`);
+      await rm(out, { recursive: true, force: true });
+      return { client, completeSeconds, exitSeconds, cpuSeconds: cpuSeconds(p), peaks: await peaks };
+    };
+
+    const warmUp = await download('rxtorrent');
+    console.log(`warm-up (rxtorrent, discarded): ${warmUp.completeSeconds.toFixed(2)} s`);
+    const runs: Run[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < CLIENTS.length; i++) {
+        const run = await download(CLIENTS[(i + round) % CLIENTS.length] as Client);
+        console.log(`round ${round + 1}: ${run.client} ${run.completeSeconds.toFixed(2)} s (load ${load()})`);
+        runs.push(run);
+      }
+    }
+
+    const best = (client: Client): Run =>
+      runs.filter((r) => r.client === client).reduce((a, b) => (b.completeSeconds < a.completeSeconds ? b : a));
+    const mib = (kib: number): string => (kib / 1024).toFixed(1);
+    console.log(`\nbench:download — ${SIZE_MIB} MiB from one libtorrent seeder over loopback, best of ${ROUNDS}; load ${load()} at the end\n`);
+    printTable(
+      ['client', 'complete s', 'MiB/s', 'exit s', 'cpu s', 'peak RssAnon MiB', 'peak RSS MiB', 'all runs s'],
+      CLIENTS.map((client) => {
+        const r = best(client);
+        const all = runs.filter((x) => x.client === client).map((x) => x.completeSeconds.toFixed(2)).join(' ');
+        return [
+          client, r.completeSeconds.toFixed(2), (SIZE_MIB / r.completeSeconds).toFixed(0), r.exitSeconds.toFixed(2),
+          r.cpuSeconds.toFixed(2), mib(r.peaks.rssAnonKiB), mib(r.peaks.hwmKiB), all,
+        ];
+      }),
+    );
+    const rx = best('rxtorrent').completeSeconds;
+    const lt = best('libtorrent').completeSeconds;
+    console.log(`\ntarget: rxtorrent faster than the libtorrent leecher → ${(lt / rx).toFixed(2)} × its speed (${rx < lt ? 'met' : 'NOT met'})`);
+  } finally {
+    await Promise.all(background.map((p) => p.stop()));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
