@@ -30,8 +30,9 @@ export function runSession(state$: Observable<SessionState>, view: SessionView):
       cleanup();
       const done = latest?.status === 'seeding' || latest?.status === 'done';
       view.finish(latest, done ? 'stopped seeding' : 'interrupted');
-      // Let the `stopped` announce and file closes run before the process exits.
-      setTimeout(() => resolve(done ? EXIT.ok : EXIT_INTERRUPTED), 300).unref();
+      // Let the `stopped` announce and file closes run before the process exits. Not unref'd:
+      // if the loop emptied first, the top-level await would never settle (exit code 13).
+      setTimeout(() => resolve(done ? EXIT.ok : EXIT_INTERRUPTED), 300);
     };
     const cleanup = (): void => {
       process.off('SIGINT', stop);

@@ -45,7 +45,7 @@ export function fetchMetadata(link: MagnetLink, config: SessionConfig, port: Swa
   return new Observable<MetadataPhaseEvent>((subscriber) => {
     const scheduler = components.scheduler ?? asyncScheduler;
     const teardown = new Subscription();
-    const fetcher = new MetadataFetcher({ infoHash: link.infoHashBytes });
+    const fetcher = new MetadataFetcher({ ...config.metadata, infoHash: link.infoHashBytes });
     const peers = new Map<PeerKey, { connection: PeerConnection; registry: ExtensionRegistry }>();
     const seen = new Map<string, PeerAddress>();
     let nextId = 0;

@@ -48,13 +48,15 @@ export class PeerFlow {
         .pipe(dialPeers((address) => port.dial(address, torrent.infoHashBytes, ctx.peerOptions), { maxPeers, scheduler }))
         .subscribe(adopt),
     );
-    if ((config.peers ?? []).length > 0) this.dials$.next({ type: 'add', addresses: config.peers ?? [] });
     const trackers = config.trackers ?? torrent.announce;
     this.subscription.add(
       port.listening$.subscribe({
         error: ctx.fail,
         next: (listenPort) => {
           this.listenPort = listenPort;
+          // Dial the given peers once we listen, so our extension handshake carries our port
+          // (the peer can then dial us back, and tell others about us over PEX).
+          if ((config.peers ?? []).length > 0) this.dials$.next({ type: 'add', addresses: config.peers ?? [] });
           const announce$ = announceEvery(
             trackers,
             ctx.snapshots.transfer$,

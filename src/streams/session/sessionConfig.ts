@@ -5,6 +5,7 @@
  */
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
+import type { MetadataFetcherConfig } from '../../protocol/extensions/index.js';
 import type { TokenBucket } from '../../protocol/rate/index.js';
 import type { PieceSchedulerConfig } from '../../protocol/scheduler/index.js';
 import type { AnnounceFunction } from '../../tracker/client/announce.js';
@@ -32,6 +33,11 @@ export interface SessionConfig {
   readonly stateIntervalMs?: number;
   /** Least time between two PEX messages to one peer (BEP 11 says a minute). @default 60000 */
   readonly pexIntervalMs?: number;
+  /**
+   * For a magnet link: how the metadata is fetched (request timeout, retry delay, when to give up,
+   * largest metadata accepted). @default the fetcher's defaults (15 s, 5 s, 60 s, 16 MiB)
+   */
+  readonly metadata?: Omit<MetadataFetcherConfig, 'infoHash'>;
   /** How often the resume record is saved while pieces arrive. @default 10000 */
   readonly resumeIntervalMs?: number;
   /** Bad pieces a peer may send (each shared failure counts in part) before it is banned. @default 2 */
