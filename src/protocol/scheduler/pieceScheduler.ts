@@ -38,7 +38,7 @@ export interface PieceSchedulerConfig extends Partial<PipelineConfig> {
   /**
    * Pieces started but not yet verified and written, at most: no new piece starts beyond it, so
    * the memory held for pieces in flight is bounded whatever the disk's speed.
-   * @default enough pieces for 64 MiB (at least 8)
+   * @default enough pieces for 16 MiB (at least 8)
    */
   readonly maxPendingPieces?: number;
 }
@@ -72,7 +72,7 @@ export class PieceScheduler {
     this.have = config.have ? Bitfield.fromBytes(config.have.toBytes(), config.pieceCount) : new Bitfield(config.pieceCount);
     this.availability = new Availability(config.pieceCount, config.random ?? Math.random, (i) => !this.have.has(i));
     this.blocksPerPiece = Math.ceil(config.pieceLength / BLOCK_LENGTH);
-    this.maxPending = config.maxPendingPieces ?? Math.max(8, Math.ceil((64 * 1024 * 1024) / config.pieceLength));
+    this.maxPending = config.maxPendingPieces ?? Math.max(8, Math.ceil((16 * 1024 * 1024) / config.pieceLength));
     this.pipeline = {
       initialPipeline: config.initialPipeline ?? 16,
       minPipeline: config.minPipeline ?? 4,
@@ -172,6 +172,9 @@ export class PieceScheduler {
         break;
       case 'piece-verified':
         this.onVerified(event.index, out);
+        // A written piece frees a pending slot: peers idle at the cap can start a new piece now,
+        // not at the next tick or block (that pause stalled downloads whose disk lagged).
+        this.fillAll(now, out);
         break;
       case 'piece-failed':
         this.onFailed(event.index, now, out);

@@ -7,8 +7,12 @@
  * @module
  */
 
-/** Most idle buffers kept for reuse (more are left to the garbage collector). */
-export const MAX_IDLE_PIECE_BUFFERS = 16;
+/**
+ * Most bytes of idle buffers kept for reuse. The scheduler keeps at most 16 MiB of pieces pending,
+ * so with this bound a buffer is practically never dropped: none becomes garbage, and the memory
+ * of piece buffers is the peak in flight, not that plus whatever the collector has not reclaimed.
+ */
+export const MAX_IDLE_PIECE_BYTES = 32 * 1024 * 1024;
 
 /**
  * A pool of piece-sized buffers (the torrent's piece length; shorter pieces use a view).
@@ -23,7 +27,11 @@ export const MAX_IDLE_PIECE_BUFFERS = 16;
 export class PiecePool {
   private readonly idle: Uint8Array[] = [];
 
-  constructor(private readonly pieceLength: number) {}
+  private readonly maxIdle: number;
+
+  constructor(private readonly pieceLength: number) {
+    this.maxIdle = Math.max(1, Math.floor(MAX_IDLE_PIECE_BYTES / pieceLength));
+  }
 
   /** A buffer of `size` bytes (contents undefined: every byte is overwritten by a block). */
   take(size: number): Uint8Array {
@@ -33,7 +41,7 @@ export class PiecePool {
 
   /** Returns a buffer from {@link take}; it must no longer be used by anyone. */
   give(view: Uint8Array): void {
-    if (this.idle.length >= MAX_IDLE_PIECE_BUFFERS || view.buffer.byteLength !== this.pieceLength) return;
+    if (this.idle.length >= this.maxIdle || view.buffer.byteLength !== this.pieceLength) return;
     this.idle.push(new Uint8Array(view.buffer, 0, this.pieceLength));
   }
 }
