@@ -2,16 +2,10 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { TrackerError } from '../../src/errors.js';
 import { bytesToIp, formatPeerAddress, ipToBytes, normalizeIp, parsePeerAddress } from '../../src/protocol/peerAddress.js';
+import { codeOf as codeOfError } from '../helpers/errors.js';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof TrackerError)) throw err;
-    return err.code;
-  }
-}
+/** The code of the TrackerError `fn` throws. */
+const codeOf = (fn: () => unknown): string | undefined => codeOfError(fn, TrackerError);
 
 describe('peer addresses', () => {
   const good: Array<[string, string, number]> = [

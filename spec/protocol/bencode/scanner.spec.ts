@@ -2,18 +2,12 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { BencodeError } from '../../../src/errors.js';
 import { decodeBencode, dictSpans, encodeBencode, scanBencode } from '../../../src/protocol/bencode/index.js';
+import { codeOf as codeOfError } from '../../helpers/errors.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    expect(err).to.be.instanceOf(BencodeError);
-    return (err as BencodeError).code;
-  }
-}
+/** The code of the BencodeError `fn` throws. */
+const codeOf = (fn: () => unknown): string | undefined => codeOfError(fn, BencodeError);
 
 describe('bencode scanner', () => {
   describe('accepts canonical values', () => {

@@ -5,18 +5,12 @@ import { parseAnnounceQuery } from '../../../src/protocol/tracker/announceReques
 import type { AnnounceQueryOptions } from '../../../src/protocol/tracker/announceRequest.js';
 import { parseScrapeQuery } from '../../../src/protocol/tracker/scrapeRequest.js';
 import { announceQuery, BINARY_INFO_HASH, escapeBytes, MALFORMED_ANNOUNCES, peerIdOf } from './trackerQueries.js';
+import { codeOf as codeOfError } from '../../helpers/errors.js';
 
 const REMOTE = { address: '10.1.2.3' };
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof TrackerError)) throw err;
-    return err.code;
-  }
-}
+/** The code of the TrackerError `fn` throws. */
+const codeOf = (fn: () => unknown): string | undefined => codeOfError(fn, TrackerError);
 
 const parse = (raw: string, options?: AnnounceQueryOptions) => parseAnnounceQuery(raw, REMOTE, options);
 

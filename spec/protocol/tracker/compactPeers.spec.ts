@@ -3,16 +3,10 @@ import fc from 'fast-check';
 import { TrackerError } from '../../../src/errors.js';
 import { normalizeIp } from '../../../src/protocol/peerAddress.js';
 import { decodeCompactPeers, encodeCompactPeerLists, encodeCompactPeers, splitByFamily } from '../../../src/protocol/tracker/compactPeers.js';
+import { codeOf as codeOfError } from '../../helpers/errors.js';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof TrackerError)) throw err;
-    return err.code;
-  }
-}
+/** The code of the TrackerError `fn` throws. */
+const codeOf = (fn: () => unknown): string | undefined => codeOfError(fn, TrackerError);
 
 const port = fc.integer({ min: 1, max: 65535 });
 const canonical = (host: string): string => normalizeIp(host)!.host;

@@ -2,20 +2,14 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { TrackerError } from '../../../src/errors.js';
 import { parseQueryString, singleParam, twentyBytes } from '../../../src/protocol/tracker/query.js';
+import { codeOf as codeOfError } from '../../helpers/errors.js';
 
 /** Percent-encodes every byte, the way a careful client does. */
 const escapeAll = (bytes: Uint8Array): string =>
   Array.from(bytes, (b) => `%${b.toString(16).padStart(2, '0')}`).join('');
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof TrackerError)) throw err;
-    return err.code;
-  }
-}
+/** The code of the TrackerError `fn` throws. */
+const codeOf = (fn: () => unknown): string | undefined => codeOfError(fn, TrackerError);
 
 describe('parseQueryString', () => {
   it('keeps binary values byte for byte (≥ 0x80, %20, +)', () => {

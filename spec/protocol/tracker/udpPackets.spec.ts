@@ -13,6 +13,7 @@ import {
 import { encodeUdpAnnounce, encodeUdpConnect, udpKeyOf } from '../../../src/protocol/tracker/udpClientPackets.js';
 import { parseUdpAnnounce, parseUdpRequest, UDP_ANNOUNCE_LENGTH } from '../../../src/protocol/tracker/udpRequest.js';
 import { BINARY_INFO_HASH, peerIdOf } from './trackerQueries.js';
+import { codeOf as codeOfError } from '../../helpers/errors.js';
 
 const CONNECTION_ID = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8);
 const V4 = { host: '192.0.2.7', family: 4 as const };
@@ -21,15 +22,8 @@ const params = (extra: Partial<AnnounceParams> = {}): AnnounceParams => ({
 });
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof TrackerError)) throw err;
-    return err.code;
-  }
-}
+/** The code of the TrackerError `fn` throws. */
+const codeOf = (fn: () => unknown): string | undefined => codeOfError(fn, TrackerError);
 
 describe('UDP tracker packets (BEP 15)', () => {
   it('encodes a connect request with the protocol id, and frames it back', () => {

@@ -5,20 +5,14 @@ import { parseAnnounceQuery } from '../../../src/protocol/tracker/announceReques
 import { announceUrl, encodeAnnounceQuery, percentEncodeBytes } from '../../../src/protocol/tracker/announceQuery.js';
 import type { AnnounceParams } from '../../../src/protocol/tracker/announceQuery.js';
 import { BINARY_INFO_HASH, peerIdOf } from '../../protocol/tracker/trackerQueries.js';
+import { codeOf as codeOfError } from '../../helpers/errors.js';
 
 const base: AnnounceParams = { infoHash: BINARY_INFO_HASH, peerId: peerIdOf(1), port: 6881, uploaded: 0, downloaded: 0, left: 1000 };
 const twenty = fc.uint8Array({ minLength: 20, maxLength: 20 });
 const opaque = fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined });
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof TrackerError)) throw err;
-    return err.code;
-  }
-}
+/** The code of the TrackerError `fn` throws. */
+const codeOf = (fn: () => unknown): string | undefined => codeOfError(fn, TrackerError);
 
 describe('encodeAnnounceQuery (client side of BEP 3)', () => {
   it('percent-encodes every byte, %20 for a space and never +', () => {

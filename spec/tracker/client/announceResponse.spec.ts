@@ -7,20 +7,14 @@ import { normalizeIp } from '../../../src/protocol/peerAddress.js';
 import { parseAnnounceResponse } from '../../../src/protocol/tracker/announceResponse.js';
 import { encodeAnnounceReply, encodeFailure } from '../../../src/protocol/tracker/reply.js';
 import { peerIdOf } from '../../protocol/tracker/trackerQueries.js';
+import { codeOf as codeOfError } from '../../helpers/errors.js';
 
 const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const canonical = (host: string): string => normalizeIp(host)!.host;
 const reply = (fields: Record<string, BencodeInput | undefined>): Uint8Array => encodeBencode({ interval: 600, ...fields });
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof TrackerError)) throw err;
-    return err.code;
-  }
-}
+/** The code of the TrackerError `fn` throws. */
+const codeOf = (fn: () => unknown): string | undefined => codeOfError(fn, TrackerError);
 
 describe('parseAnnounceResponse (client side of BEP 3 / 7 / 23 / 24)', () => {
   const peer = fc.record({
