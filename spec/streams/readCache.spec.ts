@@ -45,7 +45,7 @@ describe('cachedReader', () => {
     expect(storage.reads.at(-1)).to.deep.equal([3, 0, 4 * B]);
     let fail = true;
     const flaky = cachedReader(torrent, {
-      readBlock: async (i, b, l) => {
+      readBlock: async (_i, _b, l) => {
         if (fail) throw new Error('EIO');
         return new Uint8Array(l);
       },
