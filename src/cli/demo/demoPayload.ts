@@ -34,6 +34,8 @@ export async function writeDemoPayload(path: string, size: number, seed = 0x9e37
       await handle.write(bytes);
       written += bytes.length;
     }
+    // Flushed now, so background writeback does not compete with the swarm (or a benchmark).
+    await handle.sync();
   } finally {
     await handle.close();
   }

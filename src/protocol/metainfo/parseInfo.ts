@@ -9,7 +9,7 @@
 import { MetainfoError } from '../../errors.js';
 import { bytes, int, isDict, optInt, optList, optText, text, type Dict } from './fields.js';
 import { checkSegment } from './paths.js';
-import type { TorrentFile } from './torrent.js';
+import type { Torrent, TorrentFile } from './torrent.js';
 
 /** Largest piece length accepted (libtorrent's own limit is 128 MiB; we allow 256 MiB). */
 export const MAX_PIECE_LENGTH = 256 * 1024 * 1024;
@@ -17,17 +17,7 @@ export const MAX_PIECE_LENGTH = 256 * 1024 * 1024;
 export const MAX_FILES = 1_000_000;
 
 /** The fields of {@link Torrent} that come from the info dict. */
-export interface InfoFields {
-  readonly name: string;
-  readonly pieceLength: number;
-  readonly pieceCount: number;
-  readonly pieces: Uint8Array;
-  readonly length: number;
-  readonly files: readonly TorrentFile[];
-  readonly multiFile: boolean;
-  readonly private: boolean;
-  readonly hybrid: boolean;
-}
+export type InfoFields = Pick<Torrent, 'name' | 'pieceLength' | 'pieceCount' | 'pieces' | 'length' | 'files' | 'multiFile' | 'private' | 'hybrid'>;
 
 /**
  * Validates a decoded v1 info dict.
