@@ -38,6 +38,8 @@ describe('bencode scanner', () => {
       ['integer as dict key', 'di1ei2ee', 'ERR_BENCODE_KEY_NOT_STRING'],
       ['duplicate key', 'd1:ai1e1:ai2ee', 'ERR_BENCODE_DUPLICATE_KEY'],
       ['non-UTF-8 key', new Uint8Array([0x64, 0x32, 0x3a, 0xff, 0xfe, 0x69, 0x31, 0x65, 0x65]), 'ERR_BENCODE_KEY_NOT_UTF8'],
+      ['__proto__ key (would replace the decoded object\'s prototype)', 'd9:__proto__d6:lengthi5eee', 'ERR_BENCODE_RESERVED_KEY'],
+      ['__proto__ key nested', 'd1:md9:__proto__i1eee', 'ERR_BENCODE_RESERVED_KEY'],
       ['too deep', 'l'.repeat(65) + 'e'.repeat(65), 'ERR_BENCODE_TOO_DEEP'],
     ];
     for (const [name, input, code] of table) {

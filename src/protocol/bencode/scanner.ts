@@ -238,10 +238,16 @@ class Scanner {
     return p + 1;
   }
 
-  /** Keys must be UTF-8 (the `bencode` package turns other keys into colliding hex) and unique. */
+  /**
+   * Keys must be UTF-8 (the `bencode` package turns other keys into colliding hex), never
+   * `__proto__` (decoded into a plain object, it would drop the key or, with a dict value, replace
+   * the object's prototype: inherited fields an attacker chose), and unique.
+   */
   private checkKey(key: Uint8Array, previous: Uint8Array | undefined, pos: number): void {
-    if (this.utf8Keys && decodeKey(key) === undefined) {
-      throw new BencodeError('ERR_BENCODE_KEY_NOT_UTF8', 'dict key is not UTF-8', pos);
+    if (this.utf8Keys) {
+      const text = decodeKey(key);
+      if (text === undefined) throw new BencodeError('ERR_BENCODE_KEY_NOT_UTF8', 'dict key is not UTF-8', pos);
+      if (text === '__proto__') throw new BencodeError('ERR_BENCODE_RESERVED_KEY', 'dict key "__proto__" cannot be decoded safely', pos);
     }
     if (previous === undefined) return;
     const order = compareBytes(previous, key);
