@@ -172,13 +172,33 @@ describe('PieceScheduler', () => {
     run({ type: 'tick' });
     expect(s.peerInfo('a')!.pipeline).to.equal(16);
     // The peer answers everything in flight every 100 ms: 16 blocks per 100 ms is 2.5 MiB/s.
+    // Whole pieces are written at once (they would otherwise pile up as pending).
+    const received = new Map<number, number>();
     for (let t = 1; t <= 3; t++) {
-      const next = inflight.flatMap((r) => requests(run(block('a', r.index, r.begin / B))));
+      const next = inflight.flatMap((r) => {
+        const out = requests(run(block('a', r.index, r.begin / B)));
+        received.set(r.index, (received.get(r.index) ?? 0) + 1);
+        return received.get(r.index) === 4 ? [...out, ...requests(run({ type: 'piece-verified', index: r.index }))] : out;
+      });
       at(t * 100);
       inflight = [...next, ...requests(run({ type: 'tick' }))];
     }
     expect(s.peerInfo('a')!.pipeline).to.equal(300);
     expect(s.peerInfo('a')!.inFlight).to.equal(300);
+  });
+
+  it('starts no piece beyond 8 MiB pending (downloading or waiting for the disk) until one is written', () => {
+    // 1 MiB pieces (64 blocks); a peer that would take 1000 requests at once.
+    const { run } = make(64, 64, { initialPipeline: 1000, defaultMaxRequests: 1000 });
+    const first = requests(run({ type: 'peer-joined', peer: 'a' }, { type: 'have-all', peer: 'a' }, { type: 'unchoke', peer: 'a' }));
+    expect(pieceSet(first)).to.have.length(8);
+    expect(first).to.have.length(8 * 64);
+    // One piece arrives whole: verified-but-unwritten still counts as pending.
+    const index = first[0]!.index;
+    const refill = first.filter((r) => r.index === index).flatMap((r) => requests(run(block('a', r.index, r.begin / B))));
+    expect(refill).to.have.length(0);
+    // Once it is on disk, the next piece starts.
+    expect(pieceSet(run({ type: 'piece-verified', index }))).to.have.length(1);
   });
 
   it('forgets a peer that leaves: availability drops and its blocks go to others', () => {

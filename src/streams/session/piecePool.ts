@@ -8,7 +8,7 @@
  */
 
 /**
- * Most bytes of idle buffers kept for reuse. The scheduler keeps at most 16 MiB of pieces pending,
+ * Most bytes of idle buffers kept for reuse. The scheduler keeps at most 8 MiB of pieces pending,
  * so with this bound a buffer is practically never dropped: none becomes garbage, and the memory
  * of piece buffers is the peak in flight, not that plus whatever the collector has not reclaimed.
  */
