@@ -63,18 +63,19 @@ describe('heavy: rxtorrent download holds memory independent of the torrent size
   stopAllAfterEach();
   const tmp = useTempDir({ prefix: 'rxtorrent-dlmem-' });
 
-  // The issue asks for 256 MiB vs 1 GiB within 20 %. Measured: 1.47–1.51 (about 47 vs 69–72 MiB).
-  // The difference is bounded, not proportional: verified pieces waiting for the disk (at most
-  // the scheduler's 16 MiB of pending pieces) and V8's heap headroom, which a 3-second 256 MiB run
-  // never builds up. So this spec holds the bound that is true — quadrupling the file adds under
-  // 32 MiB — and prints the ratio; the 20 % figure is recorded as missed in the README.
-  it('from libtorrent: 1 GiB under 150 MiB of private memory (RssAnon); 4× the file adds under 32 MiB', async function () {
+  // The issue asks for 256 MiB vs 1 GiB within 20 %. Measured: 25–29 vs 35 MiB, a ratio of
+  // 1.2–1.4. The difference is bounded, not proportional: pieces waiting for a lagging disk (at
+  // most the scheduler's 8 MiB of pending pieces; a 3-second 256 MiB run rarely meets the lag) and
+  // old-space garbage between major collections (the live heap, after a forced collection, stays
+  // at 9 MiB throughout). So this spec holds the bound that is true — quadrupling the file adds
+  // under 16 MiB — and prints the ratio; the 20 % figure is recorded as missed in the README.
+  it('from libtorrent: 1 GiB under 150 MiB of private memory (RssAnon); 4× the file adds under 16 MiB', async function () {
     requireTool(this, 'libtorrent');
     const small = await downloadWithMemory(tmp.path, 256);
     const big = await downloadWithMemory(tmp.path, 1024);
     expect(big.peakRssAnonKiB).to.be.below(150 * 1024);
     const ratio = big.peakRssAnonKiB / small.peakRssAnonKiB;
     console.log(`      1 GiB / 256 MiB peak RssAnon: ${ratio.toFixed(2)}`);
-    expect(big.peakRssAnonKiB - small.peakRssAnonKiB).to.be.below(32 * 1024);
+    expect(big.peakRssAnonKiB - small.peakRssAnonKiB).to.be.below(16 * 1024);
   });
 });

@@ -7,7 +7,6 @@
  */
 import { Command } from 'commander';
 import { DASHBOARD_FLAGS, DASHBOARD_HELP, dashboardPort } from '../clientOptions.js';
-import { runDemo } from '../demo/runDemo.js';
 import { EXIT } from '../report.js';
 import { parsePositive } from '../options.js';
 import { parseSize } from '../units.js';
@@ -34,6 +33,7 @@ export function demoCommand(): Command {
       const size = parseSize(options.size, '--size');
       if (size <= 0) throw new UsageError('--size must be above 0');
       if (leechers > 32) throw new UsageError('--leechers is at most 32 on one machine');
+      const { runDemo } = await import('../demo/runDemo.js');
       const ok = await runDemo({
         leechers, size, seederRate: parseSize(options.seederRate, '--seeder-rate'),
         timeoutMs: parsePositive(options.timeout, '--timeout') * 1000, out: process.stderr,

@@ -5,22 +5,9 @@
  * @module
  */
 import { Command } from 'commander';
-import { join } from 'node:path';
-import { merge, type Observable } from 'rxjs';
-import type { Torrent } from '../../protocol/metainfo/index.js';
-import { createClient } from '../../streams/client/createClient.js';
-import { readTorrent } from '../../streams/readTorrent.js';
-import type { SessionState } from '../../streams/session/sessionState.js';
-import { clientOptions, dashboardPort, sharedOptions, type SharedOptions } from '../clientOptions.js';
-import { withDashboard } from '../dashboard.js';
-import { runSession } from '../runSession.js';
-import { sessionView } from '../sessionView.js';
-import { UsageError } from '../usageError.js';
-
-interface SeedOptions extends SharedOptions {
-  downloaded?: string;
-  dir?: string;
-}
+import { sharedOptions } from '../clientOptions.js';
+import { holdYoungGeneration } from '../heapTuning.js';
+import type { SeedOptions } from '../peer/runSeed.js';
 
 /**
  * The `seed` command.
@@ -38,22 +25,9 @@ export function seedCommand(): Command {
       .option('-d, --downloaded <content>', 'the content itself: the file, or the top folder of a multi-file torrent')
       .option('--dir <parent>', 'with several torrents: each one\'s content is <parent>/<name>'),
   ).action(async (sources: string[], options: SeedOptions) => {
-    if ((options.downloaded === undefined) === (options.dir === undefined)) throw new UsageError('give either -d <content> or --dir <parent>');
-    if (options.downloaded !== undefined && sources.length > 1) throw new UsageError('-d names one torrent\'s content; use --dir for several');
-    const config = clientOptions(options);
-    const port = dashboardPort(options.dashboard);
-    const torrents = await Promise.all(sources.map((source) => readTorrent(source)));
-    const client = createClient(config);
-    const pathOf = (t: Torrent): string => options.downloaded ?? join(options.dir as string, t.name);
-    const states$: Observable<SessionState> = merge(
-      ...torrents.map((t) => client.add(t, { ...config, path: pathOf(t), mode: 'seed' })),
-    );
-    const view = sessionView({ stream: process.stderr, json: options.json === true, multi: torrents.length > 1 });
-    const board = await withDashboard(states$, port, process.stderr);
-    try {
-      process.exitCode = await runSession(board.states$, view);
-    } finally {
-      await board.close();
-    }
+    // Tuned before the library loads: its modules alone would grow the young generation.
+    holdYoungGeneration();
+    const { runSeed } = await import('../peer/runSeed.js');
+    process.exitCode = await runSeed(sources, options);
   });
 }

@@ -7,9 +7,7 @@
 import cluster from 'node:cluster';
 import { Command } from 'commander';
 import { DEFAULT_INTERVAL_SECONDS } from '../../tracker/store/swarmStore.js';
-import { serveTracker } from '../tracker/serveTracker.js';
 import type { ListeningMessage, TrackerProcessIo } from '../tracker/serveTracker.js';
-import { runTrackerCluster } from '../tracker/trackerCluster.js';
 import { parseTrackerOptions } from '../tracker/trackerOptions.js';
 import type { RawTrackerOptions } from '../tracker/trackerOptions.js';
 
@@ -40,6 +38,11 @@ export function trackerCommand(): Command {
     .option('--workers <n>', 'processes sharing the ports (needs --redis when above 1)', '1')
     .action(async (raw: RawTrackerOptions) => {
       const options = parseTrackerOptions(raw);
+      // The servers (koa, ioredis) load only when a tracker runs, not for every command.
+      const [{ serveTracker }, { runTrackerCluster }] = await Promise.all([
+        import('../tracker/serveTracker.js'),
+        import('../tracker/trackerCluster.js'),
+      ]);
       const io: TrackerProcessIo = {
         out: (line) => process.stdout.write(`${line}\n`),
         err: (line) => process.stderr.write(`${line}\n`),

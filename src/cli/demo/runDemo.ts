@@ -36,6 +36,8 @@ class Interrupted extends Error {}
 /**
  * Catches SIGINT and SIGTERM while the demo runs, so the children are stopped and the temp dir
  * removed: `signalled` resolves on the first one; `orStop(p)` rejects with {@link Interrupted} then.
+ * Later signals are absorbed until `dispose()`: one often comes twice (`timeout` signals the
+ * command and its process group), and the second must not kill the demo while it cleans up.
  */
 function interruption(): { readonly signalled: Promise<void>; orStop<T>(p: Promise<T>): Promise<T>; dispose(): void } {
   let fire = (): void => undefined;
@@ -45,8 +47,8 @@ function interruption(): { readonly signalled: Promise<void>; orStop<T>(p: Promi
   });
   rejected.catch(() => undefined);
   const handler = (): void => fire();
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
   return {
     signalled,
     orStop: (p) => Promise.race([p, rejected]),
@@ -112,11 +114,14 @@ export async function runDemo(config: DemoConfig): Promise<boolean> {
     say('demo: interrupted');
     return false;
   } finally {
-    stop.dispose();
-    await dashboard?.close();
-    for (const child of children) child.stop();
-    await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 5000).unref())]);
-    await rm(dir, { recursive: true, force: true });
+    try {
+      await dashboard?.close();
+      for (const child of children) child.stop();
+      await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 5000).unref())]);
+      await rm(dir, { recursive: true, force: true });
+    } finally {
+      stop.dispose();
+    }
   }
 }
 

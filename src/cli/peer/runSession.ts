@@ -5,9 +5,9 @@
  * @module
  */
 import type { Observable } from 'rxjs';
-import type { SessionState } from '../streams/session/sessionState.js';
-import { EXIT } from './report.js';
-import type { SessionView } from './sessionView.js';
+import type { SessionState } from '../../streams/session/sessionState.js';
+import { EXIT } from '../report.js';
+import type { SessionView } from '../sessionView.js';
 
 /** Exit code when interrupted before the download completed (128 + SIGINT, as shells do). */
 export const EXIT_INTERRUPTED = 130;
@@ -25,14 +25,21 @@ export const EXIT_INTERRUPTED = 130;
 export function runSession(state$: Observable<SessionState>, view: SessionView): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     let latest: SessionState | undefined;
+    let stopping = false;
     const stop = (): void => {
+      // A signal often comes twice (`timeout` and process-group kills send it to the command and
+      // to its group): the handlers stay until the end, so the second one cannot kill us midway.
+      if (stopping) return;
+      stopping = true;
       subscription.unsubscribe();
-      cleanup();
       const done = latest?.status === 'seeding' || latest?.status === 'done';
       view.finish(latest, done ? 'stopped seeding' : 'interrupted');
       // Let the `stopped` announce and file closes run before the process exits. Not unref'd:
       // if the loop emptied first, the top-level await would never settle (exit code 13).
-      setTimeout(() => resolve(done ? EXIT.ok : EXIT_INTERRUPTED), 300);
+      setTimeout(() => {
+        cleanup();
+        resolve(done ? EXIT.ok : EXIT_INTERRUPTED);
+      }, 300);
     };
     const cleanup = (): void => {
       process.off('SIGINT', stop);

@@ -1,0 +1,54 @@
+/**
+ * What `rxtorrent download` runs once its options parsed: loaded lazily by the command, after the
+ * process is tuned for a long transfer (see `heapTuning.ts`).
+ *
+ * @module
+ */
+import { parseMagnet } from '../../protocol/metainfo/index.js';
+import { download, seed } from '../../streams/download.js';
+import { readTorrent } from '../../streams/readTorrent.js';
+import { clientOptions, dashboardPort, type SharedOptions } from '../clientOptions.js';
+import { sessionView } from '../sessionView.js';
+import { UsageError } from '../usageError.js';
+import { runSession } from './runSession.js';
+import { withDashboard } from './withDashboard.js';
+
+/** The options of `rxtorrent download`, as commander parsed them. */
+export interface DownloadOptions extends SharedOptions {
+  output: string;
+  downloaded?: string;
+  seed: boolean;
+  saveTorrent?: string;
+}
+
+/**
+ * Downloads (or with `-d` seeds) one torrent or magnet link until done or interrupted.
+ *
+ * @param source - a .torrent path or a magnet URI
+ * @param options - the command's options
+ * @returns the exit code
+ * @throws {@link UsageError} for options that contradict the source
+ * @example
+ * ```ts
+ * process.exitCode = await runDownload('file.torrent', { output: '.', seed: false, ip: '127.0.0.1', port: '0', peer: [], maxPeers: '50' });
+ * ```
+ */
+export async function runDownload(source: string, options: DownloadOptions): Promise<number> {
+  const config = clientOptions(options);
+  const port = dashboardPort(options.dashboard);
+  const magnet = /^magnet:/i.test(source);
+  if (magnet && options.downloaded !== undefined) throw new UsageError('-d seeds a .torrent\'s content; a magnet link has none yet');
+  if (!magnet && options.saveTorrent !== undefined) throw new UsageError('--save-torrent is for magnet links');
+  const view = sessionView({ stream: process.stderr, json: options.json === true });
+  const states$ = magnet
+    ? download(parseMagnet(source), { ...config, dir: options.output, seed: options.seed, saveTorrent: options.saveTorrent })
+    : options.downloaded !== undefined
+      ? seed(await readTorrent(source), { ...config, path: options.downloaded })
+      : download(await readTorrent(source), { ...config, dir: options.output, seed: options.seed });
+  const board = await withDashboard(states$, port, process.stderr);
+  try {
+    return await runSession(board.states$, view);
+  } finally {
+    await board.close();
+  }
+}

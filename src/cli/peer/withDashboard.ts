@@ -1,0 +1,52 @@
+/**
+ * `--dashboard[=PORT]` beside a peer command. The web server (koa) is loaded only when asked for,
+ * so a plain download does not pay for it.
+ *
+ * @module
+ */
+import { lastValueFrom, shareReplay, Subject, tap, type Observable } from 'rxjs';
+import { clientState } from '../../streams/client/clientState.js';
+import type { SessionState } from '../../streams/session/sessionState.js';
+
+/**
+ * Puts a dashboard beside a command's session states: returns the states to run (the same
+ * ones, also fed to the dashboard) and a way to close it. Without a port it changes nothing.
+ *
+ * ```
+ * states$:          a1──b1──a2──|
+ * returned states$: a1──b1──a2──|        (the same values)
+ * dashboard:        {a1}─{a1,b1}─{a2,b1}  (client states, at most 4 a second)
+ * ```
+ *
+ * @param states$ - one or several sessions' states (merged)
+ * @param port - `--dashboard`'s port, undefined for none
+ * @param out - where the URL line goes
+ * @example
+ * ```ts
+ * const board = await withDashboard(states$, dashboardPort(options.dashboard), process.stderr);
+ * process.exitCode = await runSession(board.states$, view);
+ * await board.close();
+ * ```
+ */
+export async function withDashboard(
+  states$: Observable<SessionState>,
+  port: number | undefined,
+  out: NodeJS.WritableStream,
+): Promise<{ readonly states$: Observable<SessionState>; close(): Promise<void> }> {
+  if (port === undefined) return { states$, close: async () => undefined };
+  const hub = new Subject<SessionState>();
+  // One table of sessions for every page; it lives as long as the command.
+  const board$ = clientState(hub).pipe(shareReplay({ bufferSize: 1, refCount: false }));
+  // Completes after the last snapshot went out (the throttle delivers it within its interval).
+  const drained = lastValueFrom(board$, { defaultValue: undefined });
+  const { startDashboard } = await import('../dashboard.js');
+  const dashboard = await startDashboard(board$, { port, out });
+  return {
+    states$: states$.pipe(tap((s) => hub.next(s))),
+    close: async () => {
+      hub.complete();
+      await drained;
+      await dashboard.close();
+    },
+  };
+}
