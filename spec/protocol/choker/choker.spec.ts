@@ -1,17 +1,7 @@
 import { expect } from 'chai';
 import { ChokerError } from '../../../src/errors.js';
 import { Choker, chokerEventOf, drawWeighted, type ChokerConfig, type PeerStats } from '../../../src/protocol/choker/index.js';
-
-/** mulberry32: a small seeded RNG for reproducible draws. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../helpers/random.js';
 
 const ROUND_MS = 10_000;
 

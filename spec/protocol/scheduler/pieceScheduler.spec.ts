@@ -1,21 +1,11 @@
 import { expect } from 'chai';
 import { Bitfield } from '../../../src/protocol/bitfield.js';
 import { PieceScheduler, type PieceSchedulerConfig, type SchedulerCommand, type SwarmEvent } from '../../../src/protocol/scheduler/index.js';
+import { seededRandom as rng } from '../../helpers/random.js';
 
 const B = 16384;
 
 /** A scheduler over `pieces` pieces of `blocks` blocks each, deterministic tie-break. */
-/** mulberry32: a small seeded RNG for reproducible tie-breaks. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function make(pieces: number, blocks: number, extra: Partial<PieceSchedulerConfig> = {}) {
   const random = rng(1);
   const s = new PieceScheduler({ pieceCount: pieces, pieceLength: blocks * B, length: pieces * blocks * B, random, ...extra });
