@@ -2,18 +2,17 @@
  * Real clients and `rxtorrent tracker`, and our tracker client against opentracker.
  * Transmission (slow to start and rechoke) lives in spec/heavy/tracker-transmission.spec.ts.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { TrackerError } from '../../src/errors.js';
-import { toHex } from '../../src/protocol/bytes.js';
 import type { AnnounceParams } from '../../src/protocol/tracker/announceQuery.js';
 import { announce } from '../../src/tracker/client/announce.js';
 import { ARIA2_DONE, aria2Leecher, LT_READY, ltCreate, ltPeer } from '../helpers/clients.js';
 import { freePort, freeUdpAndTcpPort } from '../helpers/net.js';
 import { filesIdentical, payloadBytes, writePayload } from '../helpers/payload.js';
-import { startProcess, stopAllAfterEach } from '../helpers/proc.js';
+import { stopAllAfterEach } from '../helpers/proc.js';
+import { startOpentracker } from '../helpers/opentracker.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { requireTool } from '../helpers/tools.js';
 import { BINARY_INFO_HASH } from '../protocol/tracker/trackerQueries.js';
@@ -54,24 +53,7 @@ describe('interop: trackers', function () {
 
     beforeEach(async function () {
       requireTool(this, 'opentracker');
-      // It chroots into its directory and drops to `nobody`: both must be able to read it.
-      const dir = join(tmp.path, 'opentracker');
-      await mkdir(dir, { mode: 0o755 });
-      await writeFile(join(dir, 'whitelist'), `${toHex(infoHash)}\n`, { mode: 0o644 });
-      const port = await freeUdpAndTcpPort();
-      url = `http://127.0.0.1:${port}/announce`;
-      startProcess('opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-d', dir, '-u', 'nobody', '-w', '/whitelist'], {
-        timeoutSec: 60,
-      });
-      // Ready once it answers and has read the whitelist: a stopped announce for a made-up peer.
-      const probe = params(99, { event: 'stopped' });
-      for (let deadline = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 100))) {
-        const ok = await firstValueFrom(announce(url, probe, { timeoutMs: 2000 })).then(() => true, (e: unknown) => {
-          if (Date.now() > deadline) throw e;
-          return false;
-        });
-        if (ok) break;
-      }
+      url = `http://127.0.0.1:${await startOpentracker(tmp.path, infoHash, 60)}/announce`;
     });
 
     const params = (n: number, extra: Partial<AnnounceParams> = {}): AnnounceParams => ({

@@ -2,17 +2,16 @@
  * UDP trackers (BEP 15) with real programs: two libtorrents that know only our UDP tracker, and
  * our UDP client against opentracker. (aria2 cannot use a UDP-only tracker with DHT off.)
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { firstValueFrom } from 'rxjs';
-import { toHex } from '../../src/protocol/bytes.js';
 import type { AnnounceParams } from '../../src/protocol/tracker/announceQuery.js';
 import { announce } from '../../src/tracker/client/announce.js';
 import { LT_DONE, LT_READY, ltCreate, ltPeer } from '../helpers/clients.js';
 import { freeUdpAndTcpPort } from '../helpers/net.js';
 import { filesIdentical, payloadBytes, writePayload } from '../helpers/payload.js';
-import { startProcess, stopAllAfterEach } from '../helpers/proc.js';
+import { stopAllAfterEach } from '../helpers/proc.js';
+import { startOpentracker } from '../helpers/opentracker.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { requireTool } from '../helpers/tools.js';
 import { BINARY_INFO_HASH } from '../protocol/tracker/trackerQueries.js';
@@ -56,24 +55,7 @@ describe('interop: UDP trackers (BEP 15)', function () {
 
     beforeEach(async function () {
       requireTool(this, 'opentracker');
-      // It chroots into its directory and drops to `nobody`: both must be able to read it.
-      const dir = join(tmp.path, 'opentracker');
-      await mkdir(dir, { mode: 0o755 });
-      await writeFile(join(dir, 'whitelist'), `${toHex(infoHash)}\n`, { mode: 0o644 });
-      const port = await freeUdpAndTcpPort();
-      udpUrl = `udp://127.0.0.1:${port}/announce`;
-      startProcess('opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-d', dir, '-u', 'nobody', '-w', '/whitelist'], {
-        timeoutSec: 50,
-      });
-      // Ready once it answers over HTTP and has read the whitelist (a stopped announce for a made-up peer).
-      const httpUrl = `http://127.0.0.1:${port}/announce`;
-      for (let deadline = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 100))) {
-        const ok = await firstValueFrom(announce(httpUrl, params(99, { event: 'stopped' }), { timeoutMs: 2000 })).then(() => true, (e: unknown) => {
-          if (Date.now() > deadline) throw e;
-          return false;
-        });
-        if (ok) break;
-      }
+      udpUrl = `udp://127.0.0.1:${await startOpentracker(tmp.path, infoHash, 50)}/announce`;
     });
 
     it('announces over UDP from our own addresses and gets the other peer back', async () => {
