@@ -9,6 +9,8 @@ import type { PeerKey } from './events.js';
 const FREE = 0;
 const REQUESTED = 1;
 const RECEIVED = 2;
+/** No other peer to cancel: shared, never mutated. */
+const NOBODY: readonly PeerKey[] = [];
 
 /**
  * One started piece.
@@ -22,8 +24,13 @@ const RECEIVED = 2;
  */
 export class PartialPiece {
   private readonly states: Uint8Array;
-  /** Peers a block is requested from; more than one only in endgame. */
-  private readonly requesters = new Map<number, Set<PeerKey>>();
+  /**
+   * The first peer each requested block is asked of. Only endgame asks a second one, so the rest
+   * live in `extra`: a Set per request cost a tenth of the download's garbage.
+   */
+  private readonly owners: (PeerKey | undefined)[];
+  /** Further peers a block is requested from (endgame duplicates). */
+  private readonly extra = new Map<number, PeerKey[]>();
   private freeCount: number;
   private receivedCount = 0;
 
@@ -36,6 +43,7 @@ export class PartialPiece {
     readonly blockCount: number,
   ) {
     this.states = new Uint8Array(blockCount);
+    this.owners = new Array<PeerKey | undefined>(blockCount).fill(undefined);
     this.freeCount = blockCount;
   }
 
@@ -69,9 +77,14 @@ export class PartialPiece {
     return this.states[block] === RECEIVED;
   }
 
-  /** Peers `block` is requested from. */
-  requestersOf(block: number): ReadonlySet<PeerKey> {
-    return this.requesters.get(block) ?? new Set();
+  /** How many peers `block` is requested from. */
+  requesterCount(block: number): number {
+    return this.owners[block] === undefined ? 0 : 1 + (this.extra.get(block)?.length ?? 0);
+  }
+
+  /** True when `block` is requested from `peer`. */
+  isRequestedFrom(block: number, peer: PeerKey): boolean {
+    return this.owners[block] === peer || (this.extra.get(block)?.includes(peer) ?? false);
   }
 
   /** Records a request of `block` from `peer`. */
@@ -80,19 +93,27 @@ export class PartialPiece {
       this.states[block] = REQUESTED;
       this.freeCount--;
     }
-    let set = this.requesters.get(block);
-    if (set === undefined) this.requesters.set(block, (set = new Set()));
-    set.add(peer);
+    const owner = this.owners[block];
+    if (owner === undefined) this.owners[block] = peer;
+    else if (owner !== peer) {
+      const more = this.extra.get(block);
+      if (more === undefined) this.extra.set(block, [peer]);
+      else if (!more.includes(peer)) more.push(peer);
+    }
   }
 
   /** `peer` will not deliver `block` (choke, timeout, reject, gone): free it if nobody else will. */
   release(block: number, peer: PeerKey): void {
-    const set = this.requesters.get(block);
-    set?.delete(peer);
-    if (this.states[block] === REQUESTED && (set === undefined || set.size === 0)) {
+    const more = this.extra.get(block);
+    if (this.owners[block] === peer) this.owners[block] = more?.shift();
+    else if (more !== undefined) {
+      const at = more.indexOf(peer);
+      if (at >= 0) more.splice(at, 1);
+    }
+    if (more !== undefined && more.length === 0) this.extra.delete(block);
+    if (this.states[block] === REQUESTED && this.owners[block] === undefined) {
       this.states[block] = FREE;
       this.freeCount++;
-      this.requesters.delete(block);
     }
   }
 
@@ -102,13 +123,16 @@ export class PartialPiece {
    * @returns the other peers it was still requested from (to cancel), or undefined when the
    *   block had already arrived (a duplicate to drop)
    */
-  receive(block: number, from: PeerKey): PeerKey[] | undefined {
+  receive(block: number, from: PeerKey): readonly PeerKey[] | undefined {
     if (this.states[block] === RECEIVED) return undefined;
     if (this.states[block] === FREE) this.freeCount--;
     this.states[block] = RECEIVED;
     this.receivedCount++;
-    const others = [...(this.requesters.get(block) ?? [])].filter((p) => p !== from);
-    this.requesters.delete(block);
-    return others;
+    const owner = this.owners[block];
+    const more = this.extra.get(block);
+    this.owners[block] = undefined;
+    if (more === undefined) return owner === undefined || owner === from ? NOBODY : [owner];
+    this.extra.delete(block);
+    return [owner, ...more].filter((p): p is PeerKey => p !== undefined && p !== from);
   }
 }

@@ -291,8 +291,7 @@ export class PieceScheduler {
       if (!peer.has.has(piece.index)) continue;
       for (let block = 0; block < piece.blockCount; block++) {
         if (!piece.isRequested(block)) continue;
-        const requesters = piece.requestersOf(block);
-        if (!requesters.has(peer.key) && requesters.size < limit) return [piece, block];
+        if (!piece.isRequestedFrom(block, peer.key) && piece.requesterCount(block) < limit) return [piece, block];
       }
     }
     return undefined;
