@@ -179,7 +179,7 @@ describe('PieceScheduler', () => {
 
   it('starts no piece beyond 8 MiB pending (downloading or waiting for the disk) until one is written', () => {
     // 1 MiB pieces (64 blocks); a peer that would take 1000 requests at once.
-    const { run } = make(64, 64, { initialPipeline: 1000, defaultMaxRequests: 1000 });
+    const { run } = make(64, 64, { initialPipeline: 1000, maxPipeline: 1000, defaultMaxRequests: 1000 });
     const first = requests(run({ type: 'peer-joined', peer: 'a' }, { type: 'have-all', peer: 'a' }, { type: 'unchoke', peer: 'a' }));
     expect(pieceSet(first)).to.have.length(8);
     expect(first).to.have.length(8 * 64);
@@ -189,6 +189,30 @@ describe('PieceScheduler', () => {
     expect(refill).to.have.length(0);
     // Once it is on disk, the next piece starts.
     expect(pieceSet(run({ type: 'piece-verified', index }))).to.have.length(1);
+  });
+
+  it('slow start: each delivered block deepens the pipeline by one, until a tick shows the rate stopped growing', () => {
+    const { s, run, at } = make(400, 4);
+    run({ type: 'peer-joined', peer: 'a', maxRequests: 500 }, { type: 'have-all', peer: 'a' });
+    const first = requests(run({ type: 'unchoke', peer: 'a' }));
+    expect(first).to.have.length(16);
+    const more = first.flatMap((r) => requests(run(block('a', r.index, r.begin / B))));
+    // No tick yet: the depth grew with the deliveries, not with a rate sample.
+    expect(s.peerInfo('a')!.pipeline).to.equal(32);
+    expect(more.length).to.be.above(16);
+    // The same 32 blocks a second: the first tick only starts the clock, the second measures, the
+    // third sees no growth and ends slow start.
+    let inflight = more;
+    for (let second = 1; second <= 3; second++) {
+      const next = inflight.slice(0, 32).flatMap((r) => requests(run(block('a', r.index, r.begin / B))));
+      inflight = [...inflight.slice(32), ...next];
+      at(second * 1000);
+      run({ type: 'tick' });
+    }
+    const settled = s.peerInfo('a')!.pipeline;
+    const [r] = inflight;
+    run(block('a', r!.index, r!.begin / B));
+    expect(s.peerInfo('a')!.pipeline, 'a delivery no longer deepens the pipeline').to.equal(settled);
   });
 
   it('forgets a peer that leaves: availability drops and its blocks go to others', () => {

@@ -312,6 +312,7 @@ export class PieceScheduler {
       peer.bytesSinceTick += data.length;
       peer.lastDataAt = now;
       peer.snubbed = false;
+      peer.delivered(this.pipeline);
       out.push({ type: 'block', peer: peer.key, index, begin, data });
       for (const other of others) {
         const slot = this.peers.get(other);
