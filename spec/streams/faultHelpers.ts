@@ -211,20 +211,25 @@ export interface HostilePeer {
  * A raw peer (our own `listenForPeers`, no session behind it): it claims every piece (`have-all`
  * from the handshake), unchokes, never answers a request, and every `intervalMs` sends a burst of
  * `piece` messages nobody asked for — random bytes at random places: whole blocks, short blocks,
- * unaligned offsets and offsets past the end of the piece. It never sends a block it was asked for.
+ * unaligned offsets and offsets past the end of the piece. Whole aligned blocks go only to pieces
+ * the victim announced (`have`): any other one might be a request still on its way to us, and a
+ * spam block that answers a request is bad data, not spam (smart ban rightly strikes it).
  */
 export async function hostilePeer(torrent: Torrent, config: { intervalMs?: number; burst?: number; random?: () => number } = {}): Promise<HostilePeer> {
   const random = config.random ?? Math.random;
   const stats = { connections: 0, spamMessages: 0, spamBytes: 0, requests: 0 };
   const timers = new Set<NodeJS.Timeout>();
   const asked = new Set<string>();
+  /** Pieces the victim announced: never requested again, so whole blocks there are pure spam. */
+  const had: number[] = [];
   const options = { peerId: generatePeerId(), bitfield: () => Bitfield.full(torrent.pieceCount), limits: { pieceCount: torrent.pieceCount } };
   const spam = (connection: PeerConnection): void => {
     for (let n = 0; n < (config.burst ?? 8); n++) {
-      const index = Math.floor(random() * torrent.pieceCount);
+      const drawn = Math.floor(random() * 4);
+      const kind = drawn === 0 && had.length === 0 ? 3 : drawn;
+      const index = kind === 0 ? had[Math.floor(random() * had.length)]! : Math.floor(random() * torrent.pieceCount);
       const size = pieceSize(torrent, index);
       const blocks = Math.ceil(size / BLOCK_LENGTH);
-      const kind = Math.floor(random() * 4);
       // 0: a whole aligned block; 1: a short block; 2: an unaligned offset; 3: past the piece's end.
       const begin = kind === 3 ? size : kind === 2 ? 1 + Math.floor(random() * (size - 2)) : Math.floor(random() * blocks) * BLOCK_LENGTH;
       const room = Math.max(1, size - begin);
@@ -258,6 +263,7 @@ export async function hostilePeer(torrent: Torrent, config: { intervalMs?: numbe
           stats.requests++;
           asked.add(`${m.index}:${m.begin}`);
         }
+        if (m.type === 'have') had.push(m.index);
       },
       error: () => clearInterval(timer),
       complete: () => clearInterval(timer),
