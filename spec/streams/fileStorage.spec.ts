@@ -62,6 +62,30 @@ describe('file storage', () => {
     await storage.close();
   });
 
+  it('reads and resume-record stats issued while finalize renames the files all succeed (seeding goes on)', async () => {
+    // Seen in a swarm: a peer's request read `<name>.part` just after the rename → ENOENT, and the
+    // finished download failed with ERR_STORAGE_CHANGED.
+    const { torrent, data } = fixture();
+    const storage = await openFileStorage(torrent, { path: join(dir, 'multi') });
+    for (let i = 0; i < torrent.pieceCount; i++) await storage.writePiece(i, piece(torrent, data, i));
+    let finished = false;
+    const finalized = storage.finalize().then(() => void (finished = true));
+    const reads: Promise<boolean>[] = [];
+    const stats: Promise<unknown>[] = [];
+    while (!finished) {
+      for (let i = 0; i < torrent.pieceCount; i++) {
+        reads.push(storage.readBlock(i, 0, pieceSize(torrent, i)).then((b) => Buffer.from(b).equals(piece(torrent, data, i))));
+      }
+      stats.push(storage.files());
+      await new Promise((r) => setImmediate(r));
+    }
+    await finalized;
+    expect(reads.length).to.be.above(torrent.pieceCount);
+    expect(await Promise.all(reads)).to.satisfy((ok: boolean[]) => ok.every(Boolean));
+    await Promise.all(stats);
+    await storage.close();
+  });
+
   it('a single-file torrent lives at the content path itself', async () => {
     const data = content(40_000, 9);
     const torrent = parseMetainfo(buildMetainfo({ name: 'one.bin', multiFile: false, files: [{ path: ['one.bin'], length: data.length }], pieceLength: B, pieces: hashes(data, B) }));

@@ -57,6 +57,17 @@ export class HandlePool {
     await (await entry.handle.catch(() => undefined))?.close();
   }
 
+  /**
+   * The file at `from` was renamed to `to`: its open handle, if any, now serves `to` (an open
+   * descriptor follows its file through a rename).
+   */
+  rekey(from: string, to: string): void {
+    const entry = this.entries.get(from);
+    if (entry === undefined || this.entries.has(to)) return;
+    this.entries.delete(from);
+    this.entries.set(to, entry);
+  }
+
   /** Closes every handle. */
   async closeAll(): Promise<void> {
     await Promise.all([...this.entries.keys()].map((path) => this.closePath(path)));

@@ -49,6 +49,8 @@ interface Slot {
   readonly file: TorrentFile;
   readonly finalPath: string;
   staging: boolean;
+  /** Set while finalize renames `.part` to the final name: paths are not known until it settles. */
+  moving?: Promise<void>;
 }
 
 /**
@@ -118,10 +120,11 @@ class DiskStorage implements FileStorage {
     const out = new Uint8Array(length);
     await this.forEachSpan(index, begin, length, async (slot, fileOffset, rangeOffset, spanLength) => {
       if (slot.file.pad) return;
-      await this.pool.use(this.pathOf(slot), this.readOnly ? 'r' : 'r+', async (fh) => {
+      const path = await this.settledPath(slot);
+      await this.pool.use(path, this.readOnly ? 'r' : 'r+', async (fh) => {
         for (let done = 0; done < spanLength; ) {
           const { bytesRead } = await fh.read(out, rangeOffset + done, spanLength - done, fileOffset + done);
-          if (bytesRead === 0) throw new StorageError('ERR_STORAGE_CHANGED', `${this.pathOf(slot)} is shorter than expected`);
+          if (bytesRead === 0) throw new StorageError('ERR_STORAGE_CHANGED', `${path} is shorter than expected`);
           done += bytesRead;
         }
       });
@@ -133,7 +136,7 @@ class DiskStorage implements FileStorage {
     if (this.readOnly) throw new StorageError('ERR_STORAGE_READ_ONLY', 'this storage is opened for seeding only');
     await this.forEachSpan(index, 0, data.length, async (slot, fileOffset, rangeOffset, spanLength) => {
       if (slot.file.pad) return;
-      await this.pool.use(this.pathOf(slot), 'r+', async (fh) => {
+      await this.pool.use(await this.settledPath(slot), 'r+', async (fh) => {
         for (let done = 0; done < spanLength; ) {
           const { bytesWritten } = await fh.write(data, rangeOffset + done, spanLength - done, fileOffset + done);
           done += bytesWritten;
@@ -153,9 +156,17 @@ class DiskStorage implements FileStorage {
       } else if (slot.staging) {
         const part = this.pathOf(slot);
         await this.pool.use(part, 'r+', (fh) => fh.sync());
-        await this.pool.closePath(part);
-        await rename(part, slot.finalPath);
-        slot.staging = false;
+        // The open handle survives the rename and moves to the final name with it, so reads in
+        // flight go on, and reads that start meanwhile wait for `moving`, then use the final name.
+        slot.moving = rename(part, slot.finalPath).then(() => {
+          this.pool.rekey(part, slot.finalPath);
+          slot.staging = false;
+        });
+        try {
+          await slot.moving;
+        } finally {
+          slot.moving = undefined;
+        }
       } else {
         continue;
       }
@@ -174,7 +185,8 @@ class DiskStorage implements FileStorage {
   async flush(): Promise<void> {
     this.assertOpen();
     for (const slot of this.slots) {
-      if (slot.staging) await this.pool.use(this.pathOf(slot), 'r+', (fh) => fh.datasync());
+      const path = await this.settledPath(slot);
+      if (slot.staging) await this.pool.use(path, 'r+', (fh) => fh.datasync());
     }
   }
 
@@ -182,7 +194,7 @@ class DiskStorage implements FileStorage {
     const out: FileState[] = [];
     for (const slot of this.slots) {
       if (slot.file.pad || slot.file.length === 0) continue;
-      const path = this.pathOf(slot);
+      const path = await this.settledPath(slot);
       const stats = await stat(path).catch((err: unknown) => {
         throw toStorageError(err, `cannot stat ${path}`);
       });
@@ -193,6 +205,12 @@ class DiskStorage implements FileStorage {
 
   private pathOf(slot: Slot): string {
     return slot.staging ? `${slot.finalPath}.part` : slot.finalPath;
+  }
+
+  /** The slot's path once any rename in progress has settled (failed renames leave `.part`). */
+  private async settledPath(slot: Slot): Promise<string> {
+    if (slot.moving !== undefined) await slot.moving.catch(() => undefined);
+    return this.pathOf(slot);
   }
 
   private assertOpen(): void {
