@@ -1,29 +1,16 @@
 import { expect } from 'chai';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLI, runCli } from '../cli/run.js';
 import { LT_READY, ltPeer } from '../helpers/clients.js';
 import { watchMemory, type MemoryPeaks } from '../helpers/memory.js';
 import { freeUdpAndTcpPort } from '../helpers/net.js';
 import { filesIdentical, writePayload } from '../helpers/payload.js';
-import { startProcess, stopAllAfterEach, type ProcessHandle } from '../helpers/proc.js';
+import { commandPid, startProcess, stopAllAfterEach } from '../helpers/proc.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { requireTool } from '../helpers/tools.js';
 
 const MiB = 1024 * 1024;
-
-/**
- * The pid of the command a `timeout` wrapper runs (its only child), so memory is read from the
- * node process itself.
- */
-async function commandPid(wrapper: ProcessHandle): Promise<number> {
-  for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
-    const children = await readFile(`/proc/${wrapper.pid}/task/${wrapper.pid}/children`, 'utf8').catch(() => '');
-    const pid = Number(children.trim().split(/\s+/)[0]);
-    if (pid > 0) return pid;
-  }
-  throw new Error(`${wrapper.name}: no child of timeout (pid ${wrapper.pid}) appeared`);
-}
 
 /**
  * Downloads `mib` MiB (1 MiB pieces) from a libtorrent seeder in seed mode with

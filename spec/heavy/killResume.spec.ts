@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { readdir, readFile, stat, utimes } from 'node:fs/promises';
+import { readdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SessionState } from '../../src/streams/session/sessionState.js';
 import { CLI, runCli } from '../cli/run.js';
 import { seederStates } from '../interop/seedHelpers.js';
 import { freePort } from '../helpers/net.js';
 import { filesIdentical, writePayload } from '../helpers/payload.js';
-import { startProcess, stopAll, type ProcessHandle } from '../helpers/proc.js';
+import { commandPid, startProcess, stopAll, type ProcessHandle } from '../helpers/proc.js';
 import { useTempDir } from '../helpers/tmp.js';
 
 const MiB = 1024 * 1024;
@@ -22,16 +22,6 @@ const SLACK_PIECES = 4;
 /** A `--json` state line of a download past `fraction` (one digit), matched on the raw line. */
 function pastLine(fraction: number): RegExp {
   return new RegExp(`"status":"downloading","progress":0\\.[${Math.round(fraction * 10)}-9]`);
-}
-
-/** The pid of the command a `timeout` wrapper runs (its only child): signals go to it directly. */
-async function commandPid(wrapper: ProcessHandle): Promise<number> {
-  for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
-    const children = await readFile(`/proc/${wrapper.pid}/task/${wrapper.pid}/children`, 'utf8').catch(() => '');
-    const pid = Number(children.trim().split(/\s+/)[0]);
-    if (pid > 0) return pid;
-  }
-  throw new Error(`${wrapper.name}: no child of timeout (pid ${wrapper.pid}) appeared`);
 }
 
 describe('heavy: a download killed or stopped half way resumes from what is on disk', function () {

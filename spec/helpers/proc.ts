@@ -5,6 +5,7 @@
  * Set `RXTORRENT_ECHO_PROCS=1` to copy every captured line to stderr.
  */
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 
 /** How a process ended: `timeout` exits 124 at the time limit, and dies by the same signal as a
  * command that a signal killed (so a stopped process may show `signal: 'SIGTERM'`). */
@@ -153,6 +154,19 @@ export function startProcess(cmd: string, args: readonly string[], options: Proc
   const handle: ProcessHandle = { name, pid, lines, exited, waitForLine, stop, tail };
   live.set(handle, started++);
   return handle;
+}
+
+/**
+ * The pid of the command a {@link startProcess} `timeout` wrapper runs (its only child): for
+ * signals sent to the command itself, or its memory read from `/proc`.
+ */
+export async function commandPid(wrapper: ProcessHandle): Promise<number> {
+  for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
+    const children = await readFile(`/proc/${wrapper.pid}/task/${wrapper.pid}/children`, 'utf8').catch(() => '');
+    const pid = Number(children.trim().split(/\s+/)[0]);
+    if (pid > 0) return pid;
+  }
+  throw new Error(`${wrapper.name}: no child of timeout (pid ${wrapper.pid}) appeared`);
 }
 
 /** Stops every still-running process started by {@link startProcess} (from number `since` on). */
