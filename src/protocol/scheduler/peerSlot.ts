@@ -48,7 +48,7 @@ export class PeerSlot {
   /**
    * Slow start, as TCP (and libtorrent's request queue) do: until the measured rate stops
    * growing, every block that arrives adds one request to the pipeline, so a fast peer is not held
-   * at the initial depth until the first rate sample a second later (measured over loopback: a
+   * at the initial depth until the first rate sample, at the second tick (measured over loopback: a
    * 1 GiB download spent its first second at about half speed).
    */
   slowStart = true;
