@@ -5,7 +5,7 @@
  * Set `RXTORRENT_ECHO_PROCS=1` to copy every captured line to stderr.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 /** How a process ended: `timeout` exits 124 at the time limit, and dies by the same signal as a
  * command that a signal killed (so a stopped process may show `signal: 'SIGTERM'`). */
@@ -50,6 +50,16 @@ export interface ProcessHandle {
 /** Running processes, each with its start number. */
 const live = new Map<ProcessHandle, number>();
 let started = 0;
+
+/** The only child of `pid` (the command a `timeout` wrapper runs), if it has one yet. */
+function onlyChild(pid: number): number | undefined {
+  try {
+    const child = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+    return child > 0 ? child : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** `process.kill` that ignores ESRCH: the target may have exited a moment ago. */
 function trySignal(pid: number, signal: NodeJS.Signals): void {
@@ -143,7 +153,10 @@ export function startProcess(cmd: string, args: readonly string[], options: Proc
   let stopping: Promise<ExitStatus> | undefined;
   const stop = (graceMs = 3000): Promise<ExitStatus> => {
     if (stopping === undefined && exitStatus === undefined) {
-      trySignal(pid, 'SIGTERM'); // timeout forwards it to the command
+      // To the command itself: `timeout` would pass it on to the command and to its whole process
+      // group, so the command got SIGTERM twice, and a second one arriving while it exits (its
+      // handlers gone) killed it by signal (seen in CI under load).
+      trySignal(onlyChild(pid) ?? pid, 'SIGTERM');
       // then the process group timeout created, which holds only our command and its children
       const timer = setTimeout(() => trySignal(-pid, 'SIGKILL'), graceMs);
       stopping = exited.finally(() => clearTimeout(timer));
@@ -162,9 +175,8 @@ export function startProcess(cmd: string, args: readonly string[], options: Proc
  */
 export async function commandPid(wrapper: ProcessHandle): Promise<number> {
   for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
-    const children = await readFile(`/proc/${wrapper.pid}/task/${wrapper.pid}/children`, 'utf8').catch(() => '');
-    const pid = Number(children.trim().split(/\s+/)[0]);
-    if (pid > 0) return pid;
+    const pid = onlyChild(wrapper.pid);
+    if (pid !== undefined) return pid;
   }
   throw new Error(`${wrapper.name}: no child of timeout (pid ${wrapper.pid}) appeared`);
 }
