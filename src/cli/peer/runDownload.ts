@@ -10,8 +10,7 @@ import { readTorrent } from '../../streams/readTorrent.js';
 import { clientOptions, dashboardPort, type SharedOptions } from '../clientOptions.js';
 import { sessionView } from '../sessionView.js';
 import { UsageError } from '../usageError.js';
-import { runSession } from './runSession.js';
-import { withDashboard } from './withDashboard.js';
+import { runWithDashboard } from './withDashboard.js';
 
 /** The options of `rxtorrent download`, as commander parsed them. */
 export interface DownloadOptions extends SharedOptions {
@@ -45,10 +44,5 @@ export async function runDownload(source: string, options: DownloadOptions): Pro
     : options.downloaded !== undefined
       ? seed(await readTorrent(source), { ...config, path: options.downloaded })
       : download(await readTorrent(source), { ...config, dir: options.output, seed: options.seed });
-  const board = await withDashboard(states$, port, process.stderr);
-  try {
-    return await runSession(board.states$, view);
-  } finally {
-    await board.close();
-  }
+  return runWithDashboard(states$, port, view);
 }

@@ -13,8 +13,7 @@ import type { SessionState } from '../../streams/session/sessionState.js';
 import { clientOptions, dashboardPort, type SharedOptions } from '../clientOptions.js';
 import { sessionView } from '../sessionView.js';
 import { UsageError } from '../usageError.js';
-import { runSession } from './runSession.js';
-import { withDashboard } from './withDashboard.js';
+import { runWithDashboard } from './withDashboard.js';
 
 /** The options of `rxtorrent seed`, as commander parsed them. */
 export interface SeedOptions extends SharedOptions {
@@ -46,10 +45,5 @@ export async function runSeed(sources: readonly string[], options: SeedOptions):
     ...torrents.map((t) => client.add(t, { ...config, path: pathOf(t), mode: 'seed' })),
   );
   const view = sessionView({ stream: process.stderr, json: options.json === true, multi: torrents.length > 1 });
-  const board = await withDashboard(states$, port, process.stderr);
-  try {
-    return await runSession(board.states$, view);
-  } finally {
-    await board.close();
-  }
+  return runWithDashboard(states$, port, view);
 }

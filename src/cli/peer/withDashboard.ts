@@ -7,6 +7,8 @@
 import { lastValueFrom, shareReplay, Subject, tap, type Observable } from 'rxjs';
 import { clientState } from '../../streams/client/clientState.js';
 import type { SessionState } from '../../streams/session/sessionState.js';
+import type { SessionView } from '../sessionView.js';
+import { runSession } from './runSession.js';
 
 /**
  * Puts a dashboard beside a command's session states: returns the states to run (the same
@@ -49,4 +51,26 @@ export async function withDashboard(
       await dashboard.close();
     },
   };
+}
+
+/**
+ * Runs a peer command's sessions to their exit code, with `--dashboard`'s page beside them when
+ * a port is given (closed once the sessions end).
+ *
+ * @param states$ - one or several sessions' states (merged)
+ * @param port - `--dashboard`'s port, undefined for none
+ * @param view - the terminal view
+ * @returns the exit code of {@link runSession}
+ * @example
+ * ```ts
+ * return runWithDashboard(download(torrent, config), dashboardPort(options.dashboard), view);
+ * ```
+ */
+export async function runWithDashboard(states$: Observable<SessionState>, port: number | undefined, view: SessionView): Promise<number> {
+  const board = await withDashboard(states$, port, process.stderr);
+  try {
+    return await runSession(board.states$, view);
+  } finally {
+    await board.close();
+  }
 }
