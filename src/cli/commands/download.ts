@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { sharedOptions } from '../clientOptions.js';
-import { holdYoungGeneration } from '../heapTuning.js';
+import { tunePeerHeap } from '../heapTuning.js';
 import type { DownloadOptions } from '../peer/runDownload.js';
 
 /**
@@ -29,7 +29,7 @@ export function downloadCommand(): Command {
       .option('--save-torrent <file>', 'for a magnet link: write the .torrent once the metadata is fetched'),
   ).action(async (source: string, options: DownloadOptions) => {
     // Tuned before the library loads: its modules alone would grow the young generation.
-    holdYoungGeneration();
+    tunePeerHeap();
     const { runDownload } = await import('../peer/runDownload.js');
     process.exitCode = await runDownload(source, options);
   });
