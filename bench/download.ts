@@ -1,6 +1,7 @@
 /**
  * `npm run bench:download`: one download of a 1 GiB file (1 MiB pieces) over loopback from one
- * libtorrent seeder (seed mode), by rxtorrent (`download --peer … --no-seed`), by a libtorrent
+ * libtorrent seeder (seed mode), by rxtorrent (`download --peer … --no-seed`, hashing on the main
+ * thread and, as `rxtorrent-ht1`, on one worker thread with `--hash-threads 1`), by a libtorrent
  * leecher and by aria2 (which finds the seeder through an rxtorrent tracker named in the torrent),
  * in the same run, each into a fresh folder. A warm-up download (discarded) makes the seeder hash
  * every piece once and brings the payload into the page cache. Each client then runs
@@ -26,8 +27,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const RUN_TIMEOUT_SEC = 300;
 const NAME = 'payload.bin';
 
-type Client = 'rxtorrent' | 'libtorrent' | 'aria2';
-const CLIENTS: readonly Client[] = ['rxtorrent', 'libtorrent', 'aria2'];
+/** `rxtorrent-ht1`: rxtorrent checking hashes on one worker thread (`--hash-threads 1`). */
+type Client = 'rxtorrent' | 'rxtorrent-ht1' | 'libtorrent' | 'aria2';
+const CLIENTS: readonly Client[] = ['rxtorrent', 'rxtorrent-ht1', 'libtorrent', 'aria2'];
 
 /** One measured download. */
 interface Run {
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
     const payload = join(seedDir, NAME);
     await writePayload(payload, SIZE_MIB * 1024 * 1024);
     const expected = await sha1(payload);
-    const tracker = await startTracker(10, RUN_TIMEOUT_SEC * (3 * ROUNDS + 2));
+    const tracker = await startTracker(10, RUN_TIMEOUT_SEC * (CLIENTS.length * ROUNDS + 2));
     background.push(tracker.process);
     const torrent = join(dir, 'payload.torrent');
     const create = startBackground(process.execPath, [RXTORRENT, 'create', payload, '-t', tracker.url, '-o', torrent, '--piece-length', '1MiB'], {
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
 
     const seedPort = await freePort();
     const seeder = startBackground(PYTHON, ltArgs('seed', { torrent, savePath: seedDir, port: seedPort, seedMode: true }), {
-      name: 'lt-seed', timeoutSec: RUN_TIMEOUT_SEC * (3 * ROUNDS + 2), env: LT_ENV,
+      name: 'lt-seed', timeoutSec: RUN_TIMEOUT_SEC * (CLIENTS.length * ROUNDS + 2), env: LT_ENV,
     });
     background.push(seeder);
     await seeder.waitForLine(LT_READY, 60_000);
@@ -80,8 +82,8 @@ async function main(): Promise<void> {
       await mkdir(out);
       const port = await freePort();
       const [cmd, args, done, env]: [string, string[], RegExp, NodeJS.ProcessEnv] =
-        client === 'rxtorrent'
-          ? [process.execPath, rxArgs('download', torrent, ['-o', out, '--peer', peer, '--no-seed']), RX_DONE, process.env]
+        client === 'rxtorrent' || client === 'rxtorrent-ht1'
+          ? [process.execPath, rxArgs('download', torrent, ['-o', out, '--peer', peer, '--no-seed', '--hash-threads', client === 'rxtorrent' ? '0' : '1']), RX_DONE, process.env]
           : client === 'libtorrent'
             ? [PYTHON, ltArgs('leech', { torrent, savePath: out, port, peers: [peer], exitWhenDone: true }), LT_DONE, LT_ENV]
             : ['aria2c', aria2LeechArgs(torrent, out, port), ARIA2_DONE, process.env];

@@ -206,9 +206,12 @@ export type StorageErrorCode =
 export class StorageError extends RxTorrentError<StorageErrorCode> {}
 
 /** Codes of {@link PieceError}. */
-export type PieceErrorCode = 'ERR_PIECE_OUT_OF_RANGE' | 'ERR_PIECE_BAD_BLOCK';
+export type PieceErrorCode = 'ERR_PIECE_OUT_OF_RANGE' | 'ERR_PIECE_BAD_BLOCK' | 'ERR_PIECE_HASHER_CLOSED';
 
-/** A block or piece that does not fit the torrent's geometry (a programming or peer error). */
+/**
+ * A block or piece that does not fit the torrent's geometry (a programming or peer error), or a piece
+ * hash asked of a `HashWorkers` pool after it closed.
+ */
 export class PieceError extends RxTorrentError<PieceErrorCode> {}
 
 // ---------------------------------------------------------------------------------------------

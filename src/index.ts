@@ -34,3 +34,5 @@ export type { RecheckConfig, RecheckEvent } from './streams/recheck.js';
 export * from './streams/storage/index.js';
 export * from './streams/peer/index.js';
 export { fromAsyncGenerator } from './streams/fromAsyncGenerator.js';
+export { HashWorkers, defaultHashThreads } from './streams/hash/hashWorkers.js';
+export type { HashWorkersConfig } from './streams/hash/hashWorkers.js';

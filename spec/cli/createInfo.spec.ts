@@ -52,6 +52,8 @@ describe('rxtorrent create / info (CLI)', () => {
       ['unknown option', ['info', '--bogus', 'x']],
       ['missing argument', ['create']],
       ['bad size', ['create', 'album', '--piece-length', 'lots']],
+      ['bad --hash-threads', ['download', 'missing.torrent', '--hash-threads', 'many']],
+      ['too many --hash-threads', ['download', 'missing.torrent', '--hash-threads', '17']],
     ];
     for (const [name, args] of table) {
       it(name, async () => expect((await runCli(args, { cwd: dir })).code).to.equal(2));

@@ -15,20 +15,22 @@ function fixture(length: number, pieceLength = 32768): { torrent: Torrent; data:
 describe('torrent sessions over loopback (memory storage, --peer)', function () {
   this.timeout(30_000);
 
-  it('an rxtorrent seeder serves an rxtorrent leecher; the file is byte-identical', async () => {
-    const { torrent, data } = fixture(3_000_000);
-    const seeder = createClient({ host: '127.0.0.1', port: 0 });
-    const seeding = seeder.add(torrent, { path: 'unused', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
-    const port = await firstValueFrom(seeder.listening$);
-    const out = memoryStorage(torrent);
-    const leecher = createClient({ host: '127.0.0.1', port: 0 });
-    const final = await lastValueFrom(
-      leecher.add(torrent, { path: 'unused', seed: false, peers: [{ host: '127.0.0.1', port }] }, { storage: out }).pipe(timeout(20_000)),
-    );
-    seeding.unsubscribe();
-    expect(final.status).to.equal('done');
-    expect(Buffer.from(out.content()).equals(Buffer.from(data))).to.equal(true);
-  });
+  for (const hashThreads of [undefined, 1]) {
+    it(`an rxtorrent seeder serves an rxtorrent leecher; the file is byte-identical (hashThreads ${hashThreads})`, async () => {
+      const { torrent, data } = fixture(3_000_000);
+      const seeder = createClient({ host: '127.0.0.1', port: 0 });
+      const seeding = seeder.add(torrent, { path: 'unused', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
+      const port = await firstValueFrom(seeder.listening$);
+      const out = memoryStorage(torrent);
+      const leecher = createClient({ host: '127.0.0.1', port: 0 });
+      const final = await lastValueFrom(
+        leecher.add(torrent, { path: 'unused', seed: false, peers: [{ host: '127.0.0.1', port }], hashThreads }, { storage: out }).pipe(timeout(20_000)),
+      );
+      seeding.unsubscribe();
+      expect(final.status).to.equal('done');
+      expect(Buffer.from(out.content()).equals(Buffer.from(data))).to.equal(true);
+    });
+  }
 
   it('a seeder reports its state: seeding, complete, with the leecher among its peers', async () => {
     const { torrent, data } = fixture(1_000_000);

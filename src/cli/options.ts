@@ -31,6 +31,13 @@ export function parsePositive(text: string, what: string): number {
   return n;
 }
 
+/** Parses a count up to `max`, zero allowed. */
+export function parseCount(text: string, what: string, max: number): number {
+  const n = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+  if (!(n <= max)) throw new UsageError(`invalid ${what} "${text}" (an integer from 0 to ${max})`);
+  return n;
+}
+
 /** Parses `--peer HOST:PORT` (IPv6 as `[::1]:6881`). */
 export function parsePeer(text: string): PeerAddress {
   try {

@@ -1,6 +1,6 @@
 /**
  * `rxtorrent download <torrent> [-o DIR] [-d DOWNLOADED] [--ip IP] [-p PORT] [--peer ADDR]...
- * [--max-peers N] [--no-seed] [--json] [--dashboard[=PORT]]`. Without `-d` it downloads then
+ * [--max-peers N] [--no-seed] [--hash-threads N] [--json] [--dashboard[=PORT]]`. Without `-d` it downloads then
  * keeps seeding; with `-d` it seeds the given content at once (the seed's contract).
  *
  * @module
@@ -26,7 +26,8 @@ export function downloadCommand(): Command {
       .option('-o, --output <dir>', 'folder to save into', '.')
       .option('-d, --downloaded <content>', 'seed this content at once instead (the file, or the top folder)')
       .option('--no-seed', 'exit when the download completes')
-      .option('--save-torrent <file>', 'for a magnet link: write the .torrent once the metadata is fetched'),
+      .option('--save-torrent <file>', 'for a magnet link: write the .torrent once the metadata is fetched')
+      .option('--hash-threads <n>', 'worker threads that check piece hashes (0: on the main thread)', '0'),
   ).action(async (source: string, options: DownloadOptions) => {
     // Tuned before the library loads: its modules alone would grow the young generation.
     tunePeerHeap();

@@ -8,9 +8,13 @@ import { parseMagnet } from '../../protocol/metainfo/index.js';
 import { download, seed } from '../../streams/download.js';
 import { readTorrent } from '../../streams/readTorrent.js';
 import { clientOptions, dashboardPort, type SharedOptions } from '../clientOptions.js';
+import { parseCount } from '../options.js';
 import { sessionView } from '../sessionView.js';
 import { UsageError } from '../usageError.js';
 import { runWithDashboard } from './withDashboard.js';
+
+/** Most hash worker threads `--hash-threads` accepts. */
+export const MAX_HASH_THREADS = 16;
 
 /** The options of `rxtorrent download`, as commander parsed them. */
 export interface DownloadOptions extends SharedOptions {
@@ -18,6 +22,7 @@ export interface DownloadOptions extends SharedOptions {
   downloaded?: string;
   seed: boolean;
   saveTorrent?: string;
+  hashThreads: string;
 }
 
 /**
@@ -29,11 +34,11 @@ export interface DownloadOptions extends SharedOptions {
  * @throws {@link UsageError} for options that contradict the source
  * @example
  * ```ts
- * process.exitCode = await runDownload('file.torrent', { output: '.', seed: false, ip: '127.0.0.1', port: '0', peer: [], maxPeers: '50' });
+ * process.exitCode = await runDownload('file.torrent', { output: '.', seed: false, ip: '127.0.0.1', port: '0', peer: [], maxPeers: '50', hashThreads: '0' });
  * ```
  */
 export async function runDownload(source: string, options: DownloadOptions): Promise<number> {
-  const config = clientOptions(options);
+  const config = { ...clientOptions(options), hashThreads: parseCount(options.hashThreads, '--hash-threads', MAX_HASH_THREADS) };
   const port = dashboardPort(options.dashboard);
   const magnet = /^magnet:/i.test(source);
   if (magnet && options.downloaded !== undefined) throw new UsageError('-d seeds a .torrent\'s content; a magnet link has none yet');

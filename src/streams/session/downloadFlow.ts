@@ -11,10 +11,12 @@ import { limitRate } from '../../operators/limitRate.js';
 import { schedulePieces } from '../../operators/schedulePieces.js';
 import { trackCompletion } from '../../operators/trackCompletion.js';
 import { verifyPieces } from '../../operators/verifyPieces.js';
+import { verifyPiecesConcurrently } from '../../operators/verifyPiecesConcurrently.js';
 import { writePieces } from '../../operators/writePieces.js';
 import type { PeerKey, SchedulerCommand, SwarmEvent } from '../../protocol/scheduler/index.js';
 import type { PieceVerdict, ReceivedBlock } from '../../protocol/pieces/index.js';
 import type { RequestMessage } from '../../protocol/wire/index.js';
+import { HashWorkers } from '../hash/hashWorkers.js';
 import type { PeerLink, PeerLinks } from './peerLinks.js';
 import { PiecePool } from './piecePool.js';
 import type { SwarmContext } from './swarmContext.js';
@@ -55,6 +57,10 @@ export class DownloadFlow {
     // Piece buffers are recycled once written (or rejected): memory stays at what is in flight.
     const pool = new PiecePool(torrent.pieceLength);
     const writing = new Map<number, Uint8Array>();
+    // Pool buffers are shared memory, so hash workers (when asked for) read them without a copy.
+    const hashers = new HashWorkers({ threads: ctx.config.hashThreads ?? 0 });
+    const verify =
+      hashers.threads === 0 ? verifyPieces(torrent) : verifyPiecesConcurrently(torrent, { sha1: (data) => hashers.sha1(data), concurrency: 2 * hashers.threads });
     this.subscription.add(() => {
       this.events$.complete();
       this.blocks$.complete();
@@ -68,7 +74,7 @@ export class DownloadFlow {
       this.blocks$
         .pipe(
           assemblePieces(torrent, { allocate: (size) => pool.take(size) }),
-          verifyPieces(torrent),
+          verify,
           tap((verdict) => {
             hooks.verdict(verdict);
             if (verdict.type === 'failed') {
@@ -95,6 +101,8 @@ export class DownloadFlow {
         )
         .subscribe({ next: (e) => e.type === 'complete' && hooks.complete(), error: ctx.fail }),
     );
+    // After the pipeline's own teardown: hashes it abandoned reject into a closed subscriber.
+    this.subscription.add(() => void hashers.close());
   }
 
   /** A scheduler event from the links. */
