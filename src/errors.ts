@@ -206,11 +206,11 @@ export type StorageErrorCode =
 export class StorageError extends RxTorrentError<StorageErrorCode> {}
 
 /** Codes of {@link PieceError}. */
-export type PieceErrorCode = 'ERR_PIECE_OUT_OF_RANGE' | 'ERR_PIECE_BAD_BLOCK' | 'ERR_PIECE_HASHER_CLOSED';
+export type PieceErrorCode = 'ERR_PIECE_OUT_OF_RANGE' | 'ERR_PIECE_BAD_BLOCK' | 'ERR_PIECE_HASHER_CLOSED' | 'ERR_PIECE_HASHER_FAILED';
 
 /**
  * A block or piece that does not fit the torrent's geometry (a programming or peer error), or a piece
- * hash asked of a `HashWorkers` pool after it closed.
+ * hash asked of a `HashWorkers` pool after it closed, or lost with a worker that died.
  */
 export class PieceError extends RxTorrentError<PieceErrorCode> {}
 

@@ -1,15 +1,21 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { Subject } from 'rxjs';
-import { verifyPiecesConcurrently } from '../../src/operators/verifyPiecesConcurrently.js';
+import { verifyPiecesConcurrently, type HashedPiece } from '../../src/operators/verifyPiecesConcurrently.js';
 import type { AssembledPiece, PieceVerdict } from '../../src/protocol/pieces/index.js';
 
-/** A hasher whose answers the spec releases one by one. */
-function controllableHasher(): { sha1: (data: Uint8Array) => Promise<Uint8Array>; pending: { data: Uint8Array; answer: (ok: boolean) => void }[] } {
+/**
+ * A hasher whose answers the spec releases one by one. Like a worker that moved the memory, it
+ * gives back a new view (a copy here) of the piece.
+ */
+function controllableHasher(): { sha1: (data: Uint8Array) => Promise<HashedPiece>; pending: { data: Uint8Array; answer: (ok: boolean) => void }[] } {
   const pending: { data: Uint8Array; answer: (ok: boolean) => void }[] = [];
-  const sha1 = (data: Uint8Array): Promise<Uint8Array> =>
+  const sha1 = (data: Uint8Array): Promise<HashedPiece> =>
     new Promise((resolve, reject) =>
-      pending.push({ data, answer: (ok) => (ok ? resolve(new Uint8Array(createHash('sha1').update(data).digest())) : reject(new Error('hasher broke'))) }),
+      pending.push({
+        data,
+        answer: (ok) => (ok ? resolve({ digest: new Uint8Array(createHash('sha1').update(data).digest()), data: data.slice() }) : reject(new Error('hasher broke'))),
+      }),
     );
   return { sha1, pending };
 }
@@ -45,6 +51,16 @@ describe('verifyPiecesConcurrently', () => {
     await tick();
     expect(verdicts.map((v) => `${v.type} ${v.index}`)).to.deep.equal(['failed 1', 'verified 0']);
     expect(verdicts[0]?.peers).to.deep.equal(['x']);
+  });
+
+  it('gives each verdict the data the hasher handed back, not the view it was given', async () => {
+    const { hasher, pieces, verdicts } = run();
+    const given = good[0] as Uint8Array;
+    pieces.next(p(0, given));
+    hasher.pending[0]?.answer(true);
+    await tick();
+    expect(verdicts[0]?.data).to.deep.equal(given);
+    expect(verdicts[0]?.data).to.not.equal(given);
   });
 
   it('hashes at most `concurrency` pieces at once; the rest wait their turn', async () => {
@@ -96,7 +112,7 @@ describe('verifyPiecesConcurrently', () => {
   });
 
   it('refuses a concurrency that is not a positive integer', () => {
-    const sha1 = (): Promise<Uint8Array> => Promise.resolve(new Uint8Array(20));
+    const sha1 = (data: Uint8Array): Promise<HashedPiece> => Promise.resolve({ digest: new Uint8Array(20), data });
     expect(() => verifyPiecesConcurrently(torrent, { sha1, concurrency: 0 })).to.throw(RangeError);
     expect(() => verifyPiecesConcurrently(torrent, { sha1, concurrency: 1.5 })).to.throw(RangeError);
   });

@@ -17,7 +17,7 @@ export type { SchedulePiecesConfig } from './schedulePieces.js';
 export { assemblePieces } from './assemblePieces.js';
 export { verifyPieces } from './verifyPieces.js';
 export { verifyPiecesConcurrently } from './verifyPiecesConcurrently.js';
-export type { VerifyPiecesConcurrentlyConfig } from './verifyPiecesConcurrently.js';
+export type { HashedPiece, VerifyPiecesConcurrentlyConfig } from './verifyPiecesConcurrently.js';
 export { writePieces } from './writePieces.js';
 export type { PieceSink, WritePiecesConfig } from './writePieces.js';
 export { trackCompletion } from './trackCompletion.js';

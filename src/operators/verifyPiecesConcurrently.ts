@@ -9,17 +9,29 @@ import { equalBytes } from '../protocol/bytes.js';
 import { pieceHash, type Torrent } from '../protocol/metainfo/index.js';
 import type { AssembledPiece, PieceVerdict } from '../protocol/pieces/index.js';
 
+/** A piece and its SHA-1, as a hasher gives them back (`HashWorkers#sha1` does). */
+export interface HashedPiece {
+  /** The 20-byte SHA-1. */
+  readonly digest: Uint8Array;
+  /** The piece's bytes: the view given, or a new view of the same memory. */
+  readonly data: Uint8Array;
+}
+
 /** Options of {@link verifyPiecesConcurrently}. */
 export interface VerifyPiecesConcurrentlyConfig {
-  /** The SHA-1 of a whole piece, e.g. `HashWorkers#sha1`; `data` stays untouched until it settles. */
-  readonly sha1: (data: Uint8Array) => Promise<Uint8Array>;
+  /**
+   * The SHA-1 of a whole piece, e.g. `HashWorkers#sha1`. It may move the piece's memory elsewhere
+   * meanwhile: the verdict carries the `data` it gives back.
+   */
+  readonly sha1: (data: Uint8Array) => Promise<HashedPiece>;
   /** Pieces being hashed at once at most. @default 2 */
   readonly concurrency?: number;
 }
 
 /**
  * Checks each piece against the metainfo like `verifyPieces`, but through an asynchronous hasher,
- * so the main thread goes on with the network while pieces are hashed elsewhere. Verdicts come in
+ * so the main thread goes on with the network while pieces are hashed elsewhere. A verdict's
+ * `data` is the view the hasher gave back. Verdicts come in
  * the order the hashes finish. A failing hasher errors the stream.
  *
  * ```
@@ -43,7 +55,10 @@ export function verifyPiecesConcurrently(
   const { sha1, concurrency = 2 } = config;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   return mergeMap(
-    async (piece): Promise<PieceVerdict> => ({ type: equalBytes(await sha1(piece.data), pieceHash(torrent, piece.index)) ? 'verified' : 'failed', ...piece }),
+    async (piece): Promise<PieceVerdict> => {
+      const { digest, data } = await sha1(piece.data);
+      return { type: equalBytes(digest, pieceHash(torrent, piece.index)) ? 'verified' : 'failed', ...piece, data };
+    },
     concurrency,
   );
 }

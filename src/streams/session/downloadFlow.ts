@@ -57,7 +57,7 @@ export class DownloadFlow {
     // Piece buffers are recycled once written (or rejected): memory stays at what is in flight.
     const pool = new PiecePool(torrent.pieceLength);
     const writing = new Map<number, Uint8Array>();
-    // Pool buffers are shared memory, so hash workers (when asked for) read them without a copy.
+    // Each piece buffer moves to a hash worker and back (when asked for): no copy.
     const hashers = new HashWorkers({ threads: ctx.config.hashThreads ?? 0 });
     const verify =
       hashers.threads === 0 ? verifyPieces(torrent) : verifyPiecesConcurrently(torrent, { sha1: (data) => hashers.sha1(data), concurrency: 2 * hashers.threads });

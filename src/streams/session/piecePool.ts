@@ -15,8 +15,7 @@
 export const MAX_IDLE_PIECE_BYTES = 32 * 1024 * 1024;
 
 /**
- * A pool of piece-sized buffers (the torrent's piece length; shorter pieces use a view). They are
- * `SharedArrayBuffer` memory, so hash worker threads read them without a copy.
+ * A pool of piece-sized buffers (the torrent's piece length; shorter pieces use a view).
  *
  * @example
  * ```ts
@@ -36,7 +35,7 @@ export class PiecePool {
 
   /** A buffer of `size` bytes (contents undefined: every byte is overwritten by a block). */
   take(size: number): Uint8Array {
-    const buffer = this.idle.pop() ?? Buffer.from(new SharedArrayBuffer(this.pieceLength));
+    const buffer = this.idle.pop() ?? Buffer.allocUnsafeSlow(this.pieceLength);
     return size === this.pieceLength ? buffer : buffer.subarray(0, size);
   }
 
