@@ -31,8 +31,8 @@ export interface VerifyPiecesConcurrentlyConfig {
 /**
  * Checks each piece against the metainfo like `verifyPieces`, but through an asynchronous hasher,
  * so the main thread goes on with the network while pieces are hashed elsewhere. A verdict's
- * `data` is the view the hasher gave back. Verdicts come in
- * the order the hashes finish. A failing hasher errors the stream.
+ * `data` is the view the hasher gave back. Verdicts come in the order the hashes finish. A failing
+ * hasher errors the stream.
  *
  * ```
  * pieces:   -p0-p1----p2-----|
