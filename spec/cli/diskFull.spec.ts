@@ -91,8 +91,11 @@ describe('rxtorrent download onto a full disk', function () {
       expect(errLines.filter((l) => l.startsWith('rxtorrent:')), context).to.have.length(1);
       expect(errLines.filter((l) => /^\s+at /.test(l)), context).to.deep.equal([]);
 
-      const states = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as SessionState);
+      const states = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as SessionState & { error?: unknown });
       expect(states.length, 'JSON state lines').to.be.above(0);
+      // The last JSON line says how it ended, for a program reading stdout only.
+      expect(states.at(-1)?.error).to.deep.include({ code: 'ERR_STORAGE_NO_SPACE' });
+      expect(states.slice(0, -1).filter((s) => s.error !== undefined)).to.deep.equal([]);
       const reported = Math.max(...states.map((s) => s.piecesHave));
       // The disk holds 4 MiB of the 16: some pieces were written, far from all.
       expect(reported).to.be.within(1, torrent.pieceCount - 1);

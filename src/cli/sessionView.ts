@@ -6,6 +6,7 @@
  */
 import type { SessionState } from '../streams/session/sessionState.js';
 import { progressView, type ProgressView } from './progressView.js';
+import { describeError } from './report.js';
 import { formatBytes, formatDuration } from './units.js';
 
 /** How to show the state. */
@@ -22,7 +23,11 @@ export interface SessionViewConfig {
 /** A display fed with state snapshots. */
 export interface SessionView {
   update(state: SessionState): void;
-  finish(state: SessionState | undefined, message?: string): void;
+  /**
+   * The end: the last state, a closing word for people, and the error that ended the session
+   * (the `--json` view adds it to its last line as `error: { code, message }`).
+   */
+  finish(state: SessionState | undefined, message?: string, error?: unknown): void;
 }
 
 /**
@@ -108,8 +113,9 @@ function jsonView(config: SessionViewConfig): SessionView {
     update: (s) => {
       if (now() - (last.get(s.infoHash) ?? -Infinity) >= (config.jsonIntervalMs ?? 1000)) print(s);
     },
-    finish: (s, message) => {
-      if (s !== undefined) print(s);
+    finish: (s, message, error) => {
+      if (error !== undefined) process.stdout.write(`${JSON.stringify({ ...s, error: describeError(error) })}\n`);
+      else if (s !== undefined) print(s);
       if (message !== undefined) config.stream.write(`${message}\n`);
     },
   };

@@ -54,7 +54,7 @@ export function runSession(state$: Observable<SessionState>, view: SessionView):
       },
       error: (err: unknown) => {
         cleanup();
-        view.finish(latest);
+        view.finish(latest, undefined, err);
         reject(err);
       },
       complete: () => {
