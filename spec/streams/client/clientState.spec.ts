@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { map } from 'rxjs';
-import { ClientError } from '../../src/errors.js';
-import { clientState, summarizeSessions } from '../../src/streams/client/clientState.js';
-import type { SessionState } from '../../src/streams/session/sessionState.js';
-import { testScheduler } from '../operators/marbles.js';
-import { sessionStateOf } from './states.js';
+import { ClientError } from '../../../src/errors.js';
+import { clientState, summarizeSessions } from '../../../src/streams/client/clientState.js';
+import type { SessionState } from '../../../src/streams/session/sessionState.js';
+import { testScheduler } from '../../operators/marbles.js';
+import { sessionStateOf } from '../../ui/states.js';
 
 const a1 = sessionStateOf({ infoHash: 'a', downloadRate: 10, uploadRate: 1, length: 100, left: 50, progress: 0.5 });
 const a2 = sessionStateOf({ infoHash: 'a', downloadRate: 20, uploadRate: 2, length: 100, left: 0, progress: 1, status: 'seeding' });
