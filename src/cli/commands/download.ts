@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { sharedOptions } from '../clientOptions.js';
-import { tunePeerHeap } from '../heapTuning.js';
+import { holdYoungGeneration } from '../heapTuning.js';
 import type { DownloadOptions } from '../peer/runDownload.js';
 
 /**
@@ -30,7 +30,7 @@ export function downloadCommand(): Command {
       .option('--hash-threads <n>', 'worker threads that check piece hashes (0: on the main thread)', '0'),
   ).action(async (source: string, options: DownloadOptions) => {
     // Tuned before the library loads: its modules alone would grow the young generation.
-    tunePeerHeap();
+    holdYoungGeneration();
     const { runDownload } = await import('../peer/runDownload.js');
     process.exitCode = await runDownload(source, options);
   });

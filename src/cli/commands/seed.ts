@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { sharedOptions } from '../clientOptions.js';
-import { tunePeerHeap } from '../heapTuning.js';
+import { holdYoungGeneration } from '../heapTuning.js';
 import type { SeedOptions } from '../peer/runSeed.js';
 
 /**
@@ -26,7 +26,7 @@ export function seedCommand(): Command {
       .option('--dir <parent>', 'with several torrents: each one\'s content is <parent>/<name>'),
   ).action(async (sources: string[], options: SeedOptions) => {
     // Tuned before the library loads: its modules alone would grow the young generation.
-    tunePeerHeap();
+    holdYoungGeneration();
     const { runSeed } = await import('../peer/runSeed.js');
     process.exitCode = await runSeed(sources, options);
   });

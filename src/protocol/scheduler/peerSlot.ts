@@ -6,6 +6,7 @@
  */
 import { Bitfield } from '../bitfield.js';
 import type { PeerKey } from './events.js';
+import { RequestQueue } from './requestQueue.js';
 
 /** Pipeline tuning, all in one place. */
 export interface PipelineConfig {
@@ -29,8 +30,8 @@ export class PeerSlot {
   interested = false;
   /** Whether the peer is choking us (initially true, BEP 3). */
   choked = true;
-  /** Block id → time the request was sent. */
-  readonly outstanding = new Map<number, number>();
+  /** Block id → time the request was sent, oldest first. */
+  readonly outstanding = new RequestQueue();
   /** Blocks whose requests timed out: accepted if they still arrive. */
   readonly late = new Set<number>();
   /** Current pipeline depth. */

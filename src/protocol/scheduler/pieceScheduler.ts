@@ -258,7 +258,7 @@ export class PieceScheduler {
       if (pick === undefined) return;
       const [piece, block] = pick;
       piece.request(block, peer.key);
-      peer.outstanding.set(piece.index * this.blocksPerPiece + block, now);
+      peer.outstanding.add(piece.index * this.blocksPerPiece + block, now);
       out.push({ type: 'request', peer: peer.key, index: piece.index, begin: block * BLOCK_LENGTH, length: this.blockLength(piece.index, block) });
     }
   }
@@ -365,9 +365,7 @@ export class PieceScheduler {
 
   /** Returns every block in flight to `peer` to the pool. */
   private releaseAll(peer: PeerSlot): void {
-    for (const id of peer.outstanding.keys()) {
-      this.partials.get(Math.floor(id / this.blocksPerPiece))?.release(id % this.blocksPerPiece, peer.key);
-    }
+    peer.outstanding.forEach((id) => this.partials.get(Math.floor(id / this.blocksPerPiece))?.release(id % this.blocksPerPiece, peer.key));
     peer.outstanding.clear();
     peer.late.clear();
   }
@@ -379,13 +377,13 @@ export class PieceScheduler {
     const snubAfter = this.config.snubTimeoutMs ?? 20_000;
     const timedOut = new Set<PeerSlot>();
     for (const peer of this.peers.values()) {
-      for (const [id, sentAt] of peer.outstanding) {
-        if (now - sentAt < timeout) continue;
+      peer.outstanding.forEach((id, sentAt) => {
+        if (now - sentAt < timeout) return;
         peer.outstanding.delete(id);
         peer.late.add(id);
         timedOut.add(peer);
         this.partials.get(Math.floor(id / this.blocksPerPiece))?.release(id % this.blocksPerPiece, peer.key);
-      }
+      });
       const waiting = peer.outstanding.size > 0 || peer.late.size > 0;
       if (waiting && now - peer.lastDataAt >= snubAfter) peer.snubbed = true;
       peer.adapt(elapsed, this.pipeline);
