@@ -53,7 +53,7 @@ describe('heavy: rxtorrent download holds memory independent of the torrent size
   // The issue asks for 256 MiB vs 1 GiB within 20 %. What differs between the two runs is bounded,
   // not proportional: pieces waiting for a lagging disk (at most the scheduler's 8 MiB pending) and
   // old-space garbage between major collections, kept small since the requests in flight moved from
-  // a churning Map to a RequestQueue. Measured: 29–31 vs 31–33 MiB, a ratio of 0.99–1.06.
+  // a churning Map to a RequestQueue. Measured: 28–31 vs 30–33 MiB, a ratio of 0.99–1.09.
   it('from libtorrent: 1 GiB under 150 MiB of private memory (RssAnon), within 20 % of 256 MiB', async function () {
     requireTool(this, 'libtorrent');
     const small = await downloadWithMemory(tmp.path, 256);
