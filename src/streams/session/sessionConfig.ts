@@ -49,8 +49,8 @@ export interface SessionConfig {
   /**
    * Worker threads that check piece hashes while the main thread goes on with the network (0: hash
    * on the main thread). Worth it with cores to spare: measured on two cores shared with a local
-   * seeder, one thread made a download into a discarding storage ~15 % faster but a download to
-   * disk no faster, for 7–14 MiB more memory (see the README's performance section). @default 0
+   * seeder, one thread made a download into a discarding storage ~12 % faster, while to disk the
+   * runs were mixed, for 11–13 MiB more memory (see the README's performance section). @default 0
    */
   readonly hashThreads?: number;
   /** Request-strategy tuning (pipeline depths, timeouts, endgame). */
