@@ -118,6 +118,7 @@ export class HashWorkers {
     this.#jobs.clear();
     for (const job of pending) job.reject(new PieceError('ERR_PIECE_HASHER_CLOSED', 'the hash workers were closed before this piece was hashed'));
     const workers = this.#workers.splice(0);
+    this.#load.clear();
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
