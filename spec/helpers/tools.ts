@@ -23,7 +23,9 @@ export type Tool =
   | 'mktorrent'
   | 'opentracker'
   | 'redis'
-  | 'chromium';
+  | 'chromium'
+  | 'nginx'
+  | 'ffmpeg';
 
 /** Debian package that provides each tool (named in errors and skip messages). */
 export const APT_PACKAGE: Readonly<Record<Tool, string>> = {
@@ -34,6 +36,8 @@ export const APT_PACKAGE: Readonly<Record<Tool, string>> = {
   opentracker: 'opentracker',
   redis: 'redis-server',
   chromium: 'chromium',
+  nginx: 'nginx-light',
+  ffmpeg: 'ffmpeg',
 };
 
 const BINARIES: Readonly<Record<Exclude<Tool, 'libtorrent'>, readonly string[]>> = {
@@ -43,6 +47,8 @@ const BINARIES: Readonly<Record<Exclude<Tool, 'libtorrent'>, readonly string[]>>
   opentracker: ['opentracker'],
   redis: ['redis-server', 'redis-cli'],
   chromium: [CHROMIUM],
+  nginx: ['nginx'],
+  ffmpeg: ['ffmpeg'],
 };
 
 /** Why each tool is unusable (`null` when it is usable); filled lazily, once per process. */
