@@ -4,7 +4,7 @@ import { WireError } from '../../src/errors.js';
 import {
   initialPeerWireState, nextPeerWireState, trackPeerState, type PeerWireState, type WireTraffic,
 } from '../../src/operators/trackPeerState.js';
-import type { WireMessage } from '../../src/protocol/wire/index.js';
+import { MAX_PIECE_ANNOUNCEMENTS, type WireMessage } from '../../src/protocol/wire/index.js';
 import { testScheduler } from './marbles.js';
 import { errorCodes } from './wireHelpers.js';
 
@@ -72,12 +72,20 @@ describe('trackPeerState', () => {
     expect(s0.peerChoking).to.equal(true);
   });
 
-  it('errors (throwing reducer) on a second bitfield, and unsubscribes the source', () => {
+  it('a later announcement replaces the pieces (aria2 sends have-none, then a bitfield)', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const traffic = cold('-n-b-|', { n: inn({ type: 'have-none' }), b: inn({ type: 'bitfield', bytes: new Uint8Array([0x40, 0]) }) });
+      expectObservable(traffic.pipe(trackPeerState(PIECES), map((s) => [...s.peerPieces])))
+        .toBe('-n-b-|', { n: [], b: [1] });
+    });
+  });
+
+  it(`errors (throwing reducer) on announcement ${MAX_PIECE_ANNOUNCEMENTS + 1}, and unsubscribes the source`, () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const traffic = cold('-n-b-|', { n: inn({ type: 'have-none' }), b: inn({ type: 'bitfield', bytes: new Uint8Array(2) }) });
-      expectObservable(traffic.pipe(trackPeerState(PIECES), map(view), errorCodes()))
-        .toBe('-n-#', { n: { flags: '1010', pieces: [], known: true, counts: [1, 0, 0, 0] } }, 'PeerError:ERR_PEER_UNEXPECTED_MESSAGE');
-      expectSubscriptions(traffic.subscriptions).toBe('^--!');
+      const traffic = cold('-a-n-a-n-b-|', { a: inn({ type: 'have-all' }), n: inn({ type: 'have-none' }), b: inn({ type: 'bitfield', bytes: new Uint8Array(2) }) });
+      expectObservable(traffic.pipe(trackPeerState(PIECES), map((s) => s.announcements), errorCodes()))
+        .toBe('-1-2-3-4-#', { 1: 1, 2: 2, 3: 3, 4: 4 }, 'PeerError:ERR_PEER_UNEXPECTED_MESSAGE');
+      expectSubscriptions(traffic.subscriptions).toBe('^--------!');
     });
   });
 

@@ -157,16 +157,6 @@ export async function rawMetadataPeer(config: RawMetadataPeerConfig): Promise<Ra
   return view(() => port, () => subscription.unsubscribe());
 }
 
-/** The same raw peer, dialling 127.0.0.1:`target` once instead of listening. */
-export function dialingMetadataPeer(target: number, config: RawMetadataPeerConfig): RawMetadataPeer {
-  const { options, serve, view } = rawPeerCore(config);
-  const subscription = connectPeer({ host: '127.0.0.1', port: target }, { ...options, infoHash: config.infoHash, scheduler: config.scheduler }).subscribe({
-    next: serve,
-    error: () => undefined,
-  });
-  return view(() => 0, () => subscription.unsubscribe());
-}
-
 /** Answers with the matching piece of `info` (an honest answer when `info` is the real info dict). */
 export const servePieces = (info: Uint8Array): MetadataAnswer => (piece) =>
   piece < metadataPieceCount(info.length)

@@ -45,6 +45,8 @@ export type { ResolvedWireLimits, WireLimits } from './limits.js';
 export { EXTENDED_HANDSHAKE_ID, MessageId, isKnownMessageId } from './messages.js';
 export type * from './messages.js';
 export { PEER_ID_PREFIX, describePeerId, generatePeerId } from './peerId.js';
+export { MAX_PIECE_ANNOUNCEMENTS, MAX_UNSIZED_HAVES, initialPeerWireState, nextPeerWireState, sizePeerWireState } from './peerWireState.js';
+export type { HaveList, PeerWireState, ReadonlyBitfield, UnsizedPieces, WireTraffic } from './peerWireState.js';
 export type { PeerClient } from './peerId.js';
 export { WireError } from '../../errors.js';
 export type { WireErrorCode } from '../../errors.js';

@@ -107,6 +107,10 @@ export function establishPeer(socket: Socket, setup: EstablishSetup): Observable
       const { infoHash, peerId, extensions } = handshake;
       const open = new Connection({
         address, direction, infoHash, peerId, extensions, io, onSend: () => traffic.next(OUT), shutdown: finish,
+        setLimits: (geometry) => {
+          limits = resolveWireLimits({ ...limits, pieceCount: geometry.pieceCount ?? limits?.pieceCount, pieceLength: geometry.pieceLength ?? limits?.pieceLength });
+          decoder?.setPieceCount(limits.pieceCount);
+        },
       });
       connection = open;
       keepAlives = traffic.pipe(keepAlive({ keepAliveMs: timeouts.keepAliveMs, idleMs: timeouts.idleMs, scheduler }))

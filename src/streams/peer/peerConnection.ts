@@ -8,7 +8,7 @@ import { Observable, ReplaySubject, type Subscriber } from 'rxjs';
 import { PeerError } from '../../errors.js';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
 import { encodeMessage, encodePieceHeader } from '../../protocol/wire/index.js';
-import type { ExtendedHandshake, PeerExtensions, WireMessage } from '../../protocol/wire/index.js';
+import type { ExtendedHandshake, PeerExtensions, WireLimits, WireMessage } from '../../protocol/wire/index.js';
 import type { SocketStream } from './fromSocket.js';
 
 /** An open, handshaken peer connection. */
@@ -55,6 +55,12 @@ export interface PeerConnection {
   send(msg: WireMessage): Promise<void>;
   /** Closes the socket at once (unsent data is dropped); `messages$` completes. Idempotent. */
   close(): void;
+  /**
+   * Checks the peer's later messages against `limits` too (a magnet download learns the piece
+   * count and sizes from the metadata, after its connections are open). Caps only tighten:
+   * geometry given here is added to the limits the connection was opened with.
+   */
+  setLimits(limits: WireLimits): void;
 }
 
 /** What a {@link Connection} is built from, after both handshakes. */
@@ -69,6 +75,8 @@ export interface ConnectionInit {
   readonly onSend: () => void;
   /** Ends the connection (and its socket), with an error or cleanly. */
   readonly shutdown: (error?: unknown) => void;
+  /** Adds torrent geometry to the limits later messages are checked against. */
+  readonly setLimits: (limits: WireLimits) => void;
 }
 
 const RESOLVED = Promise.resolve();
@@ -133,6 +141,10 @@ export class Connection implements PeerConnection {
 
   close(): void {
     this.#init.shutdown();
+  }
+
+  setLimits(limits: WireLimits): void {
+    this.#init.setLimits(limits);
   }
 
   /** Delivers one received message, or holds it (and stops reading) while nobody listens. */

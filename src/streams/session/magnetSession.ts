@@ -1,17 +1,17 @@
 /**
- * A download that starts from a magnet link: the metadata phase, then an ordinary session on the
- * torrent it produced (optionally saving the `.torrent` first).
+ * A download that starts from a magnet link: the metadata is fetched from the session's peers,
+ * then the download goes on over the same connections (one connection per peer, no redial).
  *
  * @module
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { concatMap, defer, from, mergeMap, Observable, of } from 'rxjs';
-import { torrentFileOf, type MagnetLink } from '../../protocol/metainfo/index.js';
-import { fetchMetadata } from './metadataPhase.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Observable } from 'rxjs';
+import { StorageError } from '../../errors.js';
+import { torrentFileOf, type MagnetLink, type Torrent } from '../../protocol/metainfo/index.js';
+import { runSession } from './runSession.js';
 import type { SessionComponents, SessionConfig, SwarmPort } from './sessionConfig.js';
 import type { SessionState } from './sessionState.js';
-import { torrentSession } from './torrentSession.js';
 
 /** Options of a magnet download: a session's, with the content path derived from the name. */
 export interface MagnetSessionConfig extends Omit<SessionConfig, 'path' | 'mode'> {
@@ -19,7 +19,7 @@ export interface MagnetSessionConfig extends Omit<SessionConfig, 'path' | 'mode'
   readonly dir?: string;
   /** Exact content path instead. */
   readonly path?: string;
-  /** Write the `.torrent` here once the metadata is verified. */
+  /** Write the `.torrent` here once the metadata is verified (its folder is created). */
   readonly saveTorrent?: string;
 }
 
@@ -27,36 +27,28 @@ export interface MagnetSessionConfig extends Omit<SessionConfig, 'path' | 'mode'
  * Downloads from a magnet link.
  *
  * ```
- * magnetSession(link) ──metadata──metadata──downloading──…──seeding…
+ * magnetSession(link) ──metadata──metadata──starting──downloading──…──seeding…
  * ```
  *
  * @returns cold session states: `metadata` while the info dict is fetched, then the download's
  * @example
  * ```ts
- * client.addMagnet(parseMagnet(uri), { dir: 'downloads' }).subscribe(render);
+ * const client = createClient({ port: 0 });
+ * client.addMagnet(parseMagnet('magnet:?xt=urn:btih:…'), { dir: 'downloads' }).subscribe((s) => console.log(s.status));
  * ```
  */
 export function magnetSession(link: MagnetLink, config: MagnetSessionConfig, port: SwarmPort, components: SessionComponents = {}): Observable<SessionState> {
-  const states$ = fetchMetadata(link, { ...config, path: '' }, port, components).pipe(
-    concatMap((event) => {
-      if (event.type === 'state') return of(event.state);
-      const torrent = event.torrent;
-      const save = config.saveTorrent === undefined ? of(undefined) : defer(() => from(writeFile(config.saveTorrent as string, torrentFileOf(torrent.infoBytes, torrent.announce))));
-      const path = config.path ?? join(config.dir ?? '.', torrent.name);
-      // The peers found for the metadata serve the download too.
-      const peers = [...(config.peers ?? []), ...event.peers];
-      return save.pipe(mergeMap(() => torrentSession(torrent, { ...config, path, peers, mode: 'download' }, port, components)));
-    }),
-  );
-  // The client's listener is held for the whole session: the metadata phase drops its inbound route
-  // before the download adds its own, and a listener left with no user in between closes (a client
-  // on port 0 would then come back on another port, unknown to the peers and trackers told the first).
-  return new Observable<SessionState>((subscriber) => {
-    const listening = port.listening$.subscribe({ error: (err: unknown) => subscriber.error(err) });
-    const session = states$.subscribe(subscriber);
-    return () => {
-      session.unsubscribe();
-      listening.unsubscribe();
-    };
-  });
+  const prepare = async (torrent: Torrent): Promise<string> => {
+    const file = config.saveTorrent;
+    if (file !== undefined) {
+      try {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, torrentFileOf(torrent.infoBytes, torrent.announce));
+      } catch (err) {
+        throw new StorageError('ERR_STORAGE_IO', `cannot save the torrent to ${file}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    return config.path ?? join(config.dir ?? '.', torrent.name);
+  };
+  return runSession({ kind: 'magnet', link, prepare }, { ...config, path: '', mode: 'download' }, port, components);
 }

@@ -1,90 +1,109 @@
 /**
  * Where a session's peers come from: addresses given directly, trackers (announced from the
- * port we listen on), and inbound connections routed by the client. Dials go through
- * `dialPeers` under the session's cap; banned addresses are never dialled again.
+ * port we listen on), peers learned from others (PEX) and inbound connections routed by the
+ * client. Dials go through `dialPeers` under the session's cap; banned addresses are never
+ * dialled again and banned peer ids are hung up on when they dial us.
  *
  * @module
  */
-import { filter, map, Subject, Subscription, tap } from 'rxjs';
+import { Observable, Subject, Subscription, type SchedulerLike } from 'rxjs';
 import { dialPeers, type DialCommand } from '../../operators/dialPeers.js';
 import { toHex } from '../../protocol/bytes.js';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
+import type { AnnounceFunction } from '../../tracker/client/announce.js';
+import type { TransferStats } from '../../tracker/client/announceEveryConfig.js';
 import { announceEvery } from '../../tracker/client/announceEvery.js';
-import type { PeerConnection } from '../peer/index.js';
-import type { PeerLinks } from './peerLinks.js';
-import type { SwarmContext } from './swarmContext.js';
+import type { TrackerEvent } from '../../tracker/client/trackerEvents.js';
+import type { PeerConnection, TorrentPeerOptions } from '../peer/index.js';
+import type { Ban, LinkEvent } from './linkEvents.js';
+import type { SwarmPort } from './sessionConfig.js';
 
 /** Peers wanted from each announce while below the cap. */
 const NUMWANT = 50;
 
+/** What {@link peerFlow} reads. */
+export interface PeerFlowInput {
+  readonly infoHash: Uint8Array;
+  readonly port: SwarmPort;
+  /** What each of our connections is opened with. */
+  readonly options: TorrentPeerOptions;
+  /** Tracker tiers to announce to. */
+  readonly trackers: readonly (readonly string[])[];
+  /** Addresses to dial at once (the user's, a magnet's `x.pe`). */
+  readonly given: readonly PeerAddress[];
+  /** Connections this torrent keeps at most. */
+  readonly maxPeers: number;
+  /** The links, to ask trackers for peers only below the cap. */
+  readonly links$: Observable<LinkEvent>;
+  /** What we transferred, for announces. */
+  readonly transfer$: Observable<TransferStats>;
+  /** Peers to ban (bad data). */
+  readonly bans$: Observable<Ban>;
+  /** Addresses other peers told us about (PEX). */
+  readonly learned$: Observable<readonly PeerAddress[]>;
+  readonly scheduler: SchedulerLike;
+  readonly random: () => number;
+  readonly announce: AnnounceFunction | undefined;
+}
+
+/** What {@link peerFlow} emits: connections to adopt, and what the trackers said. */
+export type PeerFlowOutput =
+  | { readonly type: 'connection'; readonly connection: PeerConnection }
+  | { readonly type: 'tracker'; readonly event: TrackerEvent };
+
 /**
- * Feeds connections into the session's links.
+ * Finds and connects the session's peers.
  *
+ * ```
+ * given/trackers/learned: -a--b---c-|    bans: ---x--
+ * output:                 -C--C---t-C    (C connection, t tracker status)
+ * ```
+ *
+ * @param input - the streams and options it reads
+ * @returns connections (dialled or inbound) and tracker events; errors when listening fails
  * @example
  * ```ts
- * const peers = new PeerFlow(ctx, links);
- * peers.ban(address); // after bad data
+ * peerFlow({ infoHash, port, options, trackers, given, maxPeers: 50, links$, transfer$, bans$, learned$, scheduler, random, announce: undefined })
+ *   .subscribe((out) => out.type === 'connection' && links.adopt(out.connection));
  * ```
  */
-export class PeerFlow {
-  readonly subscription = new Subscription();
-  private readonly dials$ = new Subject<DialCommand>();
-  /** Peer ids of banned peers: a banned peer that dials us is hung up on (its port is random). */
-  private readonly bannedIds = new Set<string>();
-  /** The port we listen on, once known (announced to peers in our extension handshake). */
-  listenPort: number | undefined;
-
-  constructor(ctx: SwarmContext, links: PeerLinks) {
-    const { torrent, config, port, scheduler, random } = ctx;
-    const maxPeers = config.maxPeers ?? 50;
+export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
+  return new Observable<PeerFlowOutput>((subscriber) => {
+    const { infoHash, port, options, scheduler } = input;
+    const subscription = new Subscription();
+    const bannedIds = new Set<string>();
+    const dials$ = new Subject<DialCommand>();
+    let open = 0;
     const adopt = (connection: PeerConnection): void => {
-      if (this.bannedIds.has(toHex(connection.peerId))) connection.close();
-      else this.subscription.add(links.add(connection));
+      if (bannedIds.has(toHex(connection.peerId))) connection.close();
+      else subscriber.next({ type: 'connection', connection });
     };
-    this.subscription.add(() => this.dials$.complete());
-    this.subscription.add(port.inbound(torrent.infoHashBytes, ctx.peerOptions).subscribe({ next: adopt, error: ctx.fail }));
-    this.subscription.add(
-      this.dials$
-        .pipe(dialPeers((address) => port.dial(address, torrent.infoHashBytes, ctx.peerOptions), { maxPeers, scheduler }))
-        .subscribe(adopt),
-    );
-    const trackers = config.trackers ?? torrent.announce;
-    this.subscription.add(
+    subscription.add(() => dials$.complete());
+    subscription.add(input.links$.subscribe((e) => (open += e.type === 'joined' ? 1 : e.type === 'left' ? -1 : 0)));
+    subscription.add(input.bans$.subscribe(({ peer }) => {
+      bannedIds.add(toHex(peer.peerId));
+      dials$.next({ type: 'ban', address: peer.address });
+    }));
+    subscription.add(input.learned$.subscribe((addresses) => dials$.next({ type: 'add', addresses })));
+    subscription.add(port.inbound(infoHash, options).subscribe({ next: adopt, error: (err: unknown) => subscriber.error(err) }));
+    subscription.add(dials$.pipe(dialPeers((address) => port.dial(address, infoHash, options), { maxPeers: input.maxPeers, scheduler })).subscribe(adopt));
+    subscription.add(
       port.listening$.subscribe({
-        error: ctx.fail,
+        error: (err: unknown) => subscriber.error(err),
         next: (listenPort) => {
-          this.listenPort = listenPort;
           // Dial the given peers once we listen, so our extension handshake carries our port
           // (the peer can then dial us back, and tell others about us over PEX).
-          if ((config.peers ?? []).length > 0) this.dials$.next({ type: 'add', addresses: config.peers ?? [] });
-          const announce$ = announceEvery(
-            trackers,
-            ctx.snapshots.transfer$,
-            { infoHash: torrent.infoHashBytes, peerId: port.peerId, port: listenPort, host: port.host, numwant: () => (links.size < maxPeers ? NUMWANT : 0), scheduler, random },
-            { announce: ctx.announce },
-          );
-          this.subscription.add(
-            announce$
-              .pipe(
-                tap((event) => ctx.snapshots.tracker(event)),
-                filter((event) => event.type === 'peers'),
-                map((event): DialCommand => ({ type: 'add', addresses: event.peers })),
-              )
-              .subscribe((command) => this.dials$.next(command)),
+          if (input.given.length > 0) dials$.next({ type: 'add', addresses: input.given });
+          const config = { infoHash, peerId: port.peerId, port: listenPort, host: port.host, numwant: () => (open < input.maxPeers ? NUMWANT : 0), scheduler, random: input.random };
+          subscription.add(
+            announceEvery(input.trackers, input.transfer$, config, { announce: input.announce }).subscribe((event) => {
+              subscriber.next({ type: 'tracker', event });
+              if (event.type === 'peers') dials$.next({ type: 'add', addresses: event.peers });
+            }),
           );
         },
       }),
     );
-  }
-
-  /** Dials `addresses` as room allows (peers learned from PEX). */
-  add(addresses: readonly PeerAddress[]): void {
-    this.dials$.next({ type: 'add', addresses });
-  }
-
-  /** Never dial `address` again, and hang up on `peerId` when it dials us. */
-  ban(address: PeerAddress, peerId?: Uint8Array): void {
-    this.dials$.next({ type: 'ban', address });
-    if (peerId !== undefined) this.bannedIds.add(toHex(peerId));
-  }
+    return subscription;
+  });
 }

@@ -1,0 +1,227 @@
+/**
+ * `runSession`: the composition root of one torrent, from a `.torrent` or from a magnet link. It
+ * holds no policy: it builds the links and the flows, hands each flow the streams it reads,
+ * carries out what the flows emit (messages to peers, connections to adopt) and closes the
+ * session's feedback loops with the named Subjects below — here and nowhere else.
+ *
+ * ```
+ *             ┌──────────── bans$ ◀── banFlow ◀── verdicts$ ◀─┐
+ *             ▼                                                │
+ * peerFlow ─connections─▶ SwarmLinks ─links$─▶ requestFlow ─blocks$─▶ pieceFlow ─▶ complete
+ *   ▲                        ▲  │                  ▲                     │
+ *   └─ learned$ ◀─ extensionFlow │                  └──── pieceEvents$ ◀──┤
+ *                  uploadFlow ◀─┘ ◀──────────────────────── written$ ◀───┘
+ * (metadataFlow instead of the torrent flows while a magnet's metadata is fetched)
+ * ```
+ *
+ * @module
+ */
+import { asyncScheduler, BehaviorSubject, interval, map, merge, Observable, of, Subject, Subscription } from 'rxjs';
+import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
+import { parsePeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';
+import type { PieceVerdict, ReceivedBlock } from '../../protocol/pieces/index.js';
+import type { SwarmEvent } from '../../protocol/scheduler/index.js';
+import { encodeExtendedHandshake } from '../../protocol/wire/index.js';
+import type { TransferStats } from '../../tracker/client/announceEveryConfig.js';
+import { banFlow } from './banFlow.js';
+import { extensionFlow } from './extensionFlow.js';
+import type { Ban, SendCommand } from './linkEvents.js';
+import { metadataFlow } from './metadataFlow.js';
+import { peerFlow } from './peerFlow.js';
+import { extendedHandshakeOf, limitsOf, sessionPeerOptions } from './peerOptions.js';
+import { pieceFlow } from './pieceFlow.js';
+import type { ProgressBook } from './progressBook.js';
+import { NO_RATES, RATE_SAMPLE_MS, RateBook, type RateSample } from './rateBook.js';
+import { requestFlow } from './requestFlow.js';
+import type { SessionComponents, SessionConfig, SwarmPort } from './sessionConfig.js';
+import { sessionSnapshot, trackerViewOf, type SessionPhase } from './sessionSnapshot.js';
+import type { SessionState, TrackerView } from './sessionState.js';
+import { bucketsOf, openStorage, startTorrent } from './startTorrent.js';
+import { SwarmLinks } from './swarmLinks.js';
+import { uploadFlow } from './uploadFlow.js';
+
+/** What a session starts from. */
+export type SessionSource =
+  | { readonly kind: 'torrent'; readonly torrent: Torrent }
+  /** A magnet link: the torrent comes from peers; `prepare` saves it and names its content path. */
+  | { readonly kind: 'magnet'; readonly link: MagnetLink; readonly prepare: (torrent: Torrent) => Promise<string> };
+
+/**
+ * Runs one torrent: fetch its metadata (a magnet link), download what is missing (or seed what is
+ * there), then keep seeding.
+ *
+ * @param source - a torrent, or a magnet link with what to do once its torrent is known
+ * @param config - content path (for a torrent), mode, peers, limits
+ * @param port - the client's identity, listener, dialler and rate limits
+ * @param components - storage, scheduler, RNG, announce function
+ * @returns cold session states; unsubscribing closes connections, announces `stopped`, closes files
+ * @example
+ * ```ts
+ * runSession({ kind: 'torrent', torrent }, { path: 'downloads/x.iso' }, port).subscribe((s) => console.log(s.status));
+ * ```
+ */
+export function runSession(source: SessionSource, config: SessionConfig, port: SwarmPort, components: SessionComponents = {}): Observable<SessionState> {
+  return new Observable<SessionState>((subscriber) => {
+    const scheduler = components.scheduler ?? asyncScheduler;
+    const random = components.random ?? Math.random;
+    const teardown = new Subscription();
+    const fail = (err: unknown): void => subscriber.error(err);
+    const magnet = source.kind === 'magnet' ? source.link : undefined;
+    let torrent = source.kind === 'torrent' ? source.torrent : undefined;
+    let book: ProgressBook | undefined;
+    let listenPort: number | undefined;
+    let phase: SessionPhase = { status: magnet === undefined ? 'starting' : 'metadata', checked: 0, rechecked: 0, metadata: magnet === undefined ? undefined : 0 };
+    const trackers = new Map<string, TrackerView>();
+    const downloading = new Set<number>();
+    const links = new SwarmLinks(torrent?.pieceCount);
+    // Connections first: everything else hears them leave.
+    teardown.add(() => links.closeAll());
+
+    // The session's loops, closed here and nowhere else.
+    const blocks$ = new Subject<ReceivedBlock>(); //         request flow → piece flow
+    const pieceEvents$ = new Subject<SwarmEvent>(); //       piece flow → request flow (verdicts, writes)
+    const verdicts$ = new Subject<PieceVerdict>(); //        piece flow → ban flow
+    const written$ = new Subject<number>(); //               piece flow → upload flow (have)
+    const bans$ = new Subject<Ban>(); //                     ban flow → peer flow
+    const learned$ = new Subject<readonly PeerAddress[]>(); // extension flow (PEX) → peer flow
+    // The session clock: rates for the choker, the tracker and the views are sampled on it alone.
+    const rates = new RateBook(scheduler.now());
+    const rates$ = new BehaviorSubject<RateSample>(NO_RATES);
+    const transfer = (): TransferStats => ({ uploaded: links.uploaded, downloaded: links.downloaded, left: book?.left ?? torrent?.length ?? magnet?.length ?? 1 });
+    const transfer$ = new BehaviorSubject<TransferStats>(transfer());
+    teardown.add(interval(RATE_SAMPLE_MS, scheduler).subscribe(() => {
+      rates$.next(rates.sample(scheduler.now(), links));
+      transfer$.next(transfer());
+    }));
+
+    const send = (command: SendCommand): void => links.send(command.peer, command.message);
+    const options = sessionPeerOptions({ peerId: port.peerId, torrent: () => torrent, have: () => book?.have, listenPort: () => listenPort });
+    const emit = (): void => subscriber.next(sessionSnapshot({
+      source: torrent ?? (magnet as MagnetLink), phase, book, links: links.all(), downloaded: links.downloaded, uploaded: links.uploaded,
+      rates: rates$.value, trackers: trackers.values(), downloading,
+    }));
+    let finished = false;
+    const finish = (save: () => Promise<void>): void => {
+      // Called when the last piece is written, or at once when everything was already there.
+      if (finished) return;
+      finished = true;
+      phase = { ...phase, status: config.seed === false ? 'done' : 'seeding' };
+      transfer$.next(transfer());
+      emit();
+      // The record of the finished download is on disk before the session says it is done.
+      void save().then(() => config.seed === false && subscriber.complete());
+    };
+
+    const startPeers = (): void => {
+      const given = [...(config.peers ?? []), ...(magnet?.peers ?? []).flatMap(addressOrNone)];
+      const trackerTiers = config.trackers ?? torrent?.announce ?? (magnet?.trackers ?? []).map((url) => [url]);
+      teardown.add(peerFlow({
+        infoHash: (torrent ?? (magnet as MagnetLink)).infoHashBytes, port, options, trackers: trackerTiers, given, maxPeers: config.maxPeers ?? 50,
+        links$: links.events$, transfer$, bans$, learned$, scheduler, random, announce: components.announce,
+      }).subscribe({
+        next: (out) => {
+          if (out.type === 'connection') return links.adopt(out.connection);
+          const view = trackerViewOf(out.event, scheduler.now());
+          if (view !== undefined) trackers.set(view.url, view);
+        },
+        error: fail,
+      }));
+    };
+
+    /** The torrent's flows, once its storage is open and its pieces known. */
+    const runTorrent = (t: Torrent, path: string): void => {
+      const torrentConfig = { ...config, path };
+      teardown.add(startTorrent(t, torrentConfig, openStorage(t, torrentConfig, components.storage), scheduler).subscribe({
+        error: fail,
+        next: (event) => {
+          if (event.type === 'checking') {
+            phase = { ...phase, status: 'checking', checked: event.checked / event.total, rechecked: event.checked };
+            return;
+          }
+          const { storage, saver } = event;
+          const b = (book = event.book);
+          // Peers that joined before we knew our pieces (a magnet's) hear of them now.
+          for (const { peer } of [...links.all()]) for (const index of b.have) links.send(peer.key, { type: 'have', index });
+          const buckets = bucketsOf(port, config);
+          teardown.add(pieceFlow({ torrent: t, storage, book: b, blocks$, hashThreads: config.hashThreads ?? 0 }).subscribe({
+            error: fail,
+            next: (out) => {
+              switch (out.type) {
+                case 'verdict':
+                  if (out.verdict.type === 'failed') downloading.delete(out.verdict.index);
+                  return verdicts$.next(out.verdict);
+                case 'scheduler': return pieceEvents$.next(out.event);
+                case 'written':
+                  downloading.delete(out.index);
+                  return written$.next(out.index);
+                case 'complete': return finish(() => saver.save());
+              }
+            },
+          }));
+          teardown.add(banFlow({ links$: links.events$, verdicts$, threshold: config.banThreshold ?? 2 }).subscribe((ban) => {
+            bans$.next(ban);
+            links.close(ban.peer.key);
+          }));
+          teardown.add(requestFlow({
+            torrent: t, have: b.have, links$: links.events$, pieces$: pieceEvents$, buckets: buckets.download, scheduling: config.scheduling, scheduler, random,
+          }).subscribe((out) => {
+            if (out.type === 'block') return blocks$.next(out.block);
+            if (out.message.type === 'request') downloading.add(out.message.index);
+            send(out);
+          }));
+          teardown.add(uploadFlow({ torrent: t, storage, book: b, links$: links.events$, rates$, written$, buckets: buckets.upload, scheduler, random }).subscribe({ next: send, error: fail }));
+          teardown.add(extensionFlow({ torrent: t, links$: links.events$, pexIntervalMs: config.pexIntervalMs, scheduler }).subscribe((out) => {
+            if (out.type === 'send') send(out);
+            else learned$.next(out.addresses);
+          }));
+          phase = { ...phase, status: b.complete ? (config.seed === false ? 'done' : 'seeding') : 'downloading' };
+          // The first announce reads this at once: it must not say `left = length` for data we have.
+          transfer$.next(transfer());
+          if (magnet === undefined) startPeers();
+          if (b.complete) finish(() => saver.save());
+        },
+      }));
+    };
+
+    /** A magnet's metadata arrived: the links learn the torrent and the download goes on over them. */
+    const learned = (t: Torrent): void => {
+      torrent = t;
+      phase = { status: 'starting', checked: 0, rechecked: 0 };
+      links.learnTorrent(t.pieceCount, limitsOf(t));
+      const handshake = encodeExtendedHandshake(extendedHandshakeOf(t, listenPort));
+      for (const { peer } of [...links.all()]) if (peer.connection.extensions.extended) links.send(peer.key, { type: 'extended', id: 0, payload: handshake });
+      if (source.kind === 'magnet') source.prepare(t).then((path) => runTorrent(t, path), fail);
+    };
+
+    teardown.add(merge(of(0), interval(config.stateIntervalMs ?? 250, scheduler)).subscribe(emit));
+    // Listen from the start, so the port stays the same while the session runs (even while it
+    // rechecks), and a busy port fails the session at once.
+    teardown.add(port.listening$.subscribe({ next: (p) => (listenPort = p), error: fail }));
+    if (torrent !== undefined) runTorrent(torrent, config.path);
+    else {
+      startPeers();
+      teardown.add(metadataFlow({ link: magnet as MagnetLink, links$: links.events$, metadata: config.metadata, scheduler }).subscribe({
+        error: fail,
+        next: (out) => {
+          switch (out.type) {
+            case 'send': return send(out);
+            case 'close': return links.close(out.peer);
+            case 'progress':
+              phase = { ...phase, metadata: out.status.pieceCount === 0 ? 0 : out.status.piecesReceived / out.status.pieceCount };
+              return;
+            case 'torrent': return learned(out.torrent);
+          }
+        },
+      }));
+    }
+    return teardown;
+  });
+}
+
+function addressOrNone(text: string): PeerAddress[] {
+  try {
+    return [parsePeerAddress(text)];
+  } catch {
+    return [];
+  }
+}
