@@ -17,7 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSeconds, startBackground, watchPeaks, type MemoryPeaks } from './lib/background.js';
 import {
-  ARIA2_DONE, aria2LeechArgs, freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_DONE, RXTORRENT, rxArgs, startTracker,
+  ARIA2_DONE, aria2LeechArgs, freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_DONE, RXTORRENT, RXTORRENT_BASELINE, rxArgs, startTracker,
 } from './lib/btClients.js';
 import { printTable } from './lib/measure.js';
 import { writePayload } from './lib/payload.js';
@@ -27,9 +27,14 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const RUN_TIMEOUT_SEC = 300;
 const NAME = 'payload.bin';
 
-/** `rxtorrent-ht1`: rxtorrent checking hashes on one worker thread (`--hash-threads 1`). */
-type Client = 'rxtorrent' | 'rxtorrent-ht1' | 'libtorrent' | 'aria2';
-const CLIENTS: readonly Client[] = ['rxtorrent', 'rxtorrent-ht1', 'libtorrent', 'aria2'];
+/**
+ * `rxtorrent-ht1`: rxtorrent checking hashes on one worker thread (`--hash-threads 1`);
+ * `rxtorrent-base`: the build named by `BENCH_RXTORRENT_BASELINE`, when set.
+ */
+type Client = 'rxtorrent' | 'rxtorrent-ht1' | 'rxtorrent-base' | 'libtorrent' | 'aria2';
+const ALL_CLIENTS: readonly Client[] = ['rxtorrent', 'rxtorrent-ht1', ...(RXTORRENT_BASELINE === undefined ? [] : ['rxtorrent-base' as const]), 'libtorrent', 'aria2'];
+/** `BENCH_CLIENTS=rxtorrent,libtorrent` measures only those. */
+const CLIENTS: readonly Client[] = process.env.BENCH_CLIENTS === undefined ? ALL_CLIENTS : ALL_CLIENTS.filter((c) => process.env.BENCH_CLIENTS?.split(',').includes(c));
 
 /** One measured download. */
 interface Run {
@@ -82,8 +87,8 @@ async function main(): Promise<void> {
       await mkdir(out);
       const port = await freePort();
       const [cmd, args, done, env]: [string, string[], RegExp, NodeJS.ProcessEnv] =
-        client === 'rxtorrent' || client === 'rxtorrent-ht1'
-          ? [process.execPath, rxArgs('download', torrent, ['-o', out, '--peer', peer, '--no-seed', '--hash-threads', client === 'rxtorrent' ? '0' : '1']), RX_DONE, process.env]
+        client.startsWith('rxtorrent')
+          ? [process.execPath, rxArgs('download', torrent, ['-o', out, '--peer', peer, '--no-seed', '--hash-threads', client === 'rxtorrent-ht1' ? '1' : '0'], client === 'rxtorrent-base' ? RXTORRENT_BASELINE : RXTORRENT), RX_DONE, process.env]
           : client === 'libtorrent'
             ? [PYTHON, ltArgs('leech', { torrent, savePath: out, port, peers: [peer], exitWhenDone: true }), LT_DONE, LT_ENV]
             : ['aria2c', aria2LeechArgs(torrent, out, port), ARIA2_DONE, process.env];

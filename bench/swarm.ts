@@ -15,7 +15,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackground, type Background } from './lib/background.js';
-import { freePort, LT_DONE, LT_ENV, LT_READY, LT_UPLOADED, ltArgs, PYTHON, RX_SEEDING, RXTORRENT, rxArgs, startTracker } from './lib/btClients.js';
+import { freePort, LT_DONE, LT_ENV, LT_READY, LT_UPLOADED, ltArgs, PYTHON, RX_SEEDING, RXTORRENT, RXTORRENT_BASELINE, rxArgs, startTracker } from './lib/btClients.js';
 import { printTable } from './lib/measure.js';
 import { writePayload } from './lib/payload.js';
 
@@ -28,7 +28,8 @@ const KINDS = (process.env.BENCH_SWARMS ?? 'rxtorrent,libtorrent').split(',') as
 const SWARM_TIMEOUT_SEC = 600;
 const NAME = 'swarm.bin';
 
-type Kind = 'rxtorrent' | 'libtorrent';
+/** `rxtorrent-base`: every process runs the build named by `BENCH_RXTORRENT_BASELINE`. */
+type Kind = 'rxtorrent' | 'rxtorrent-base' | 'libtorrent';
 
 /** One swarm's outcome. */
 interface SwarmRun {
@@ -81,28 +82,30 @@ async function runSwarm(kind: Kind, dir: string, payload: string, expected: stri
     const out = (i: number): string => join(work, `leecher${i}`);
 
     // Both seeders check the data before the clock starts (rxtorrent always rechecks a seed).
+    const rx = kind !== 'libtorrent';
+    const cli = kind === 'rxtorrent-base' ? (RXTORRENT_BASELINE ?? RXTORRENT) : RXTORRENT;
     const seeder =
-      kind === 'rxtorrent'
-        ? start('rx-seed', process.execPath, rxArgs('seed', torrent, ['-d', payload, ...(RX_SEEDER_RATE === undefined ? [] : ['--upload-rate', RX_SEEDER_RATE])]))
+      rx
+        ? start('rx-seed', process.execPath, rxArgs('seed', torrent, ['-d', payload, ...(RX_SEEDER_RATE === undefined ? [] : ['--upload-rate', RX_SEEDER_RATE])], cli))
         : start('lt-seed', PYTHON, ltArgs('seed', { torrent, savePath: seedDir, port: await freePort() }), LT_ENV);
-    await seeder.waitForLine(kind === 'rxtorrent' ? RX_SEEDING : LT_READY, 120_000);
+    await seeder.waitForLine(rx ? RX_SEEDING : LT_READY, 120_000);
 
     const started = Date.now();
     const leechers: Background[] = [];
     for (let i = 1; i <= LEECHERS; i++) {
       await mkdir(out(i));
       leechers.push(
-        kind === 'rxtorrent'
-          ? start(`rx-leech-${i}`, process.execPath, rxArgs('download', torrent, ['-o', out(i)]))
+        rx
+          ? start(`rx-leech-${i}`, process.execPath, rxArgs('download', torrent, ['-o', out(i)], cli))
           : start(`lt-leech-${i}`, PYTHON, ltArgs('leech', { torrent, savePath: out(i), port: await freePort() }), LT_ENV),
       );
     }
-    const done = kind === 'rxtorrent' ? RX_SEEDING : LT_DONE;
+    const done = rx ? RX_SEEDING : LT_DONE;
     const finished = await Promise.all(leechers.map(async (l) => (await l.waitForLine(done, SWARM_TIMEOUT_SEC * 1000), Date.now() - started)));
     const seconds = Math.max(...finished) / 1000;
 
     let seederUploaded: number;
-    if (kind === 'rxtorrent') {
+    if (rx) {
       await seeder.stop();
       seederUploaded = rxUploaded(seeder);
     } else {

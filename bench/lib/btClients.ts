@@ -10,6 +10,11 @@ import { startBackground, type Background } from './background.js';
 
 /** The built CLI (`npm run build`). */
 export const RXTORRENT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/**
+ * Another build of the CLI to measure beside this one in the same run (`BENCH_RXTORRENT_BASELINE=
+ * /path/to/dist/cli/main.js`, e.g. a worktree of an earlier commit): the `rxtorrent-base` rows.
+ */
+export const RXTORRENT_BASELINE = process.env.BENCH_RXTORRENT_BASELINE;
 /** Debian's python3 (the one that can import libtorrent) and the specs' libtorrent driver. */
 export const PYTHON = '/usr/bin/python3';
 export const LT_DRIVER = fileURLToPath(new URL('../../spec/interop/drivers/lt_driver.py', import.meta.url));
@@ -56,8 +61,8 @@ export async function startTracker(intervalSec: number, timeoutSec: number): Pro
 }
 
 /** `rxtorrent <command> … --ip 127.0.0.1 -p 0 --json` arguments (after `node`). */
-export function rxArgs(command: 'seed' | 'download', torrent: string, rest: readonly string[]): string[] {
-  return [RXTORRENT, command, torrent, ...rest, '--ip', '127.0.0.1', '-p', '0', '--json'];
+export function rxArgs(command: 'seed' | 'download', torrent: string, rest: readonly string[], cli = RXTORRENT): string[] {
+  return [cli, command, torrent, ...rest, '--ip', '127.0.0.1', '-p', '0', '--json'];
 }
 
 /** Options of {@link ltArgs}. */
