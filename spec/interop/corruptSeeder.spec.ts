@@ -16,7 +16,7 @@ import { corruptBytes, filesIdentical, writePayload } from '../helpers/payload.j
 import { stopAllAfterEach } from '../helpers/proc.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { requireTool } from '../helpers/tools.js';
-import { countingProxy, pause, recordStates, until } from '../streams/faultHelpers.js';
+import { countingProxy, pause, recordStates, until } from '../streams/session/faultHelpers.js';
 
 const LENGTH = 8 * 1024 * 1024;
 const PIECE_LENGTH = 64 * 1024;

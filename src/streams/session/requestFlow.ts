@@ -108,24 +108,24 @@ export function requestFlow(input: RequestFlowInput): Observable<RequestFlowOutp
   if (input.buckets.length === 0) return commands$;
   return new Observable<RequestFlowOutput>((subscriber) => {
     // Each peer's requests wait in a queue of its own, so a slow token bucket never reorders them.
-    const queues = new Map<PeerKey, Subject<RequestMessage>>();
-    const subscription = new Subscription(() => queues.forEach((q) => q.complete()));
+    const queues = new Map<PeerKey, { readonly requests: Subject<RequestMessage>; readonly subscription: Subscription }>();
+    const subscription = new Subscription(() => queues.forEach((q) => q.subscription.unsubscribe()));
+    const drop = (peer: PeerKey): void => {
+      queues.get(peer)?.subscription.unsubscribe();
+      queues.delete(peer);
+    };
     const queueOf = (peer: PeerKey): Subject<RequestMessage> => {
       let queue = queues.get(peer);
       if (queue === undefined) {
-        const q = new Subject<RequestMessage>();
-        queues.set(peer, (queue = q));
-        subscription.add(q.pipe(limitRate(input.buckets, { cost: (m) => m.length, scheduler })).subscribe({
-          next: (message) => subscriber.next({ type: 'send', peer, message }),
-          error: () => queues.delete(peer),
-        }));
+        const requests = new Subject<RequestMessage>();
+        const limited = requests.pipe(limitRate(input.buckets, { cost: (m) => m.length, scheduler }));
+        queue = { requests, subscription: limited.subscribe({ next: (message) => subscriber.next({ type: 'send', peer, message }), error: () => drop(peer) }) };
+        queues.set(peer, queue);
       }
-      return queue;
+      return queue.requests;
     };
-    subscription.add(input.links$.pipe(filter((e) => e.type === 'left')).subscribe(({ peer }) => {
-      queues.get(peer.key)?.complete();
-      queues.delete(peer.key);
-    }));
+    // A peer that left: its waiting requests are dropped (the scheduler gives their blocks to others).
+    subscription.add(input.links$.pipe(filter((e) => e.type === 'left')).subscribe(({ peer }) => drop(peer.key)));
     subscription.add(commands$.subscribe({
       next: (out) => (out.type === 'send' && out.message.type === 'request' ? queueOf(out.peer).next(out.message) : subscriber.next(out)),
       error: (err: unknown) => subscriber.error(err),

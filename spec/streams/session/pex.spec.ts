@@ -5,17 +5,17 @@
  * minute (`pexIntervalMs`).
  */
 import { expect } from 'chai';
-import { Bitfield } from '../../src/protocol/bitfield.js';
-import { decodePexMessage, type PexMessage } from '../../src/protocol/extensions/index.js';
-import { buildMetainfo, parseMetainfo, type Torrent } from '../../src/protocol/metainfo/index.js';
-import { generatePeerId } from '../../src/protocol/wire/index.js';
-import { createClient } from '../../src/streams/client/createClient.js';
-import { connectPeer } from '../../src/streams/peer/index.js';
-import type { SessionConfig } from '../../src/streams/session/sessionConfig.js';
-import { memoryStorage } from '../../src/streams/storage/index.js';
-import { freePort } from '../helpers/net.js';
-import { payloadBytes } from '../helpers/payload.js';
-import { hashes } from '../protocol/metainfo/fixtures.js';
+import { Bitfield } from '../../../src/protocol/bitfield.js';
+import { decodePexMessage, type PexMessage } from '../../../src/protocol/extensions/index.js';
+import { buildMetainfo, parseMetainfo, type Torrent } from '../../../src/protocol/metainfo/index.js';
+import { generatePeerId } from '../../../src/protocol/wire/index.js';
+import { createClient } from '../../../src/streams/client/createClient.js';
+import { connectPeer } from '../../../src/streams/peer/index.js';
+import type { SessionConfig } from '../../../src/streams/session/sessionConfig.js';
+import { memoryStorage } from '../../../src/streams/storage/index.js';
+import { freePort } from '../../helpers/net.js';
+import { payloadBytes } from '../../helpers/payload.js';
+import { hashes } from '../../protocol/metainfo/fixtures.js';
 import { loopback, pause, recordStates, until, type Recorded } from './faultHelpers.js';
 import { startLocalTracker, type LocalTracker } from './magnetHelpers.js';
 

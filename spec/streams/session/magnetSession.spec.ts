@@ -13,12 +13,12 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SchedulerLike } from 'rxjs';
-import { ExtensionError, MetainfoError } from '../../src/errors.js';
-import { encodeBencode } from '../../src/protocol/bencode/index.js';
-import { decodeMetadataMessage, DEFAULT_MAX_METADATA_SIZE, MetadataFetcher } from '../../src/protocol/extensions/index.js';
-import { parseMagnet, type Torrent } from '../../src/protocol/metainfo/index.js';
-import { memoryStorage } from '../../src/streams/storage/index.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { ExtensionError, MetainfoError } from '../../../src/errors.js';
+import { encodeBencode } from '../../../src/protocol/bencode/index.js';
+import { decodeMetadataMessage, DEFAULT_MAX_METADATA_SIZE, MetadataFetcher } from '../../../src/protocol/extensions/index.js';
+import { parseMagnet, type Torrent } from '../../../src/protocol/metainfo/index.js';
+import { memoryStorage } from '../../../src/streams/storage/index.js';
+import { useTempDir } from '../../helpers/tmp.js';
 import { fixture, startSeeder, until, type Recorded, type Seeder } from './faultHelpers.js';
 import {
   fastScheduler, leechMagnet, linkOf, rawDataMessage, rawMetadataPeer, servePieces, type MetadataAnswer, type RawMetadataPeer,

@@ -5,18 +5,18 @@
  */
 import { createServer, connect, type Socket } from 'node:net';
 import { firstValueFrom, type Observable, type Subscription } from 'rxjs';
-import { StorageError } from '../../src/errors.js';
-import { Bitfield } from '../../src/protocol/bitfield.js';
-import { buildMetainfo, parseMetainfo, pieceSize, type Torrent } from '../../src/protocol/metainfo/index.js';
-import { BLOCK_LENGTH } from '../../src/protocol/metainfo/layout.js';
-import { generatePeerId } from '../../src/protocol/wire/index.js';
-import { createClient, type ClientConfig } from '../../src/streams/client/createClient.js';
-import { listenForPeers, type PeerConnection } from '../../src/streams/peer/index.js';
-import type { SessionConfig } from '../../src/streams/session/sessionConfig.js';
-import type { SessionState } from '../../src/streams/session/sessionState.js';
-import type { PieceStorage } from '../../src/streams/storage/index.js';
-import { payloadBytes } from '../helpers/payload.js';
-import { hashes } from '../protocol/metainfo/fixtures.js';
+import { StorageError } from '../../../src/errors.js';
+import { Bitfield } from '../../../src/protocol/bitfield.js';
+import { buildMetainfo, parseMetainfo, pieceSize, type Torrent } from '../../../src/protocol/metainfo/index.js';
+import { BLOCK_LENGTH } from '../../../src/protocol/metainfo/layout.js';
+import { generatePeerId } from '../../../src/protocol/wire/index.js';
+import { createClient, type ClientConfig } from '../../../src/streams/client/createClient.js';
+import { listenForPeers, type PeerConnection } from '../../../src/streams/peer/index.js';
+import type { SessionConfig } from '../../../src/streams/session/sessionConfig.js';
+import type { SessionState } from '../../../src/streams/session/sessionState.js';
+import type { PieceStorage } from '../../../src/streams/storage/index.js';
+import { payloadBytes } from '../../helpers/payload.js';
+import { hashes } from '../../protocol/metainfo/fixtures.js';
 
 /** A single-file torrent over deterministic bytes, and those bytes. */
 export function fixture(length: number, pieceLength = 32768, seed = 8): { torrent: Torrent; bytes: Uint8Array; data: Uint8Array } {

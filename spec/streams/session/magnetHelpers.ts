@@ -6,15 +6,15 @@
  */
 import { createServer, type Server } from 'node:http';
 import { Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
-import { Bitfield } from '../../src/protocol/bitfield.js';
-import { encodeBencode } from '../../src/protocol/bencode/index.js';
-import { encodeMetadataMessage, metadataPieceCount, metadataPieceLength, METADATA_PIECE_LENGTH } from '../../src/protocol/extensions/index.js';
-import { parseMagnet, type MagnetLink, type Torrent } from '../../src/protocol/metainfo/index.js';
-import { generatePeerId, type WireMessage } from '../../src/protocol/wire/index.js';
-import { createClient, type ClientConfig } from '../../src/streams/client/createClient.js';
-import { connectPeer, listenForPeers, type PeerConnection, type TorrentPeerOptions } from '../../src/streams/peer/index.js';
-import type { MagnetSessionConfig } from '../../src/streams/session/magnetSession.js';
-import { createTrackerApp, memoryStore } from '../../src/tracker/index.js';
+import { Bitfield } from '../../../src/protocol/bitfield.js';
+import { encodeBencode } from '../../../src/protocol/bencode/index.js';
+import { encodeMetadataMessage, metadataPieceCount, metadataPieceLength, METADATA_PIECE_LENGTH } from '../../../src/protocol/extensions/index.js';
+import { parseMagnet, type MagnetLink, type Torrent } from '../../../src/protocol/metainfo/index.js';
+import { generatePeerId, type WireMessage } from '../../../src/protocol/wire/index.js';
+import { createClient, type ClientConfig } from '../../../src/streams/client/createClient.js';
+import { connectPeer, listenForPeers, type PeerConnection, type TorrentPeerOptions } from '../../../src/streams/peer/index.js';
+import type { MagnetSessionConfig } from '../../../src/streams/session/magnetSession.js';
+import { createTrackerApp, memoryStore } from '../../../src/tracker/index.js';
 import { recordStates, type Recorded } from './faultHelpers.js';
 
 /**

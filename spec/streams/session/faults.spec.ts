@@ -6,13 +6,13 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { StorageError } from '../../src/errors.js';
-import { pieceSize, type Torrent } from '../../src/protocol/metainfo/index.js';
-import { createClient } from '../../src/streams/client/createClient.js';
-import { recheckPieces } from '../../src/streams/recheck.js';
-import type { SessionConfig } from '../../src/streams/session/sessionConfig.js';
-import { memoryStorage, openFileStorage, type PieceStorage } from '../../src/streams/storage/index.js';
-import { useTempDir } from '../helpers/tmp.js';
+import { StorageError } from '../../../src/errors.js';
+import { pieceSize, type Torrent } from '../../../src/protocol/metainfo/index.js';
+import { createClient } from '../../../src/streams/client/createClient.js';
+import { recheckPieces } from '../../../src/streams/recheck.js';
+import type { SessionConfig } from '../../../src/streams/session/sessionConfig.js';
+import { memoryStorage, openFileStorage, type PieceStorage } from '../../../src/streams/storage/index.js';
+import { useTempDir } from '../../helpers/tmp.js';
 import {
   corruptCopy, countingProxy, fixture, hostilePeer, loopback, lyingStorage, pause, recordingStorage, recordStates, startSeeder, until,
   type Recorded,

@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, timeout } from 'rxjs';
-import { buildMetainfo, parseMetainfo, type Torrent } from '../../src/protocol/metainfo/index.js';
-import { createClient } from '../../src/streams/client/createClient.js';
-import { memoryStorage } from '../../src/streams/storage/index.js';
-import { content, hashes } from '../protocol/metainfo/fixtures.js';
+import { buildMetainfo, parseMetainfo, type Torrent } from '../../../src/protocol/metainfo/index.js';
+import { createClient } from '../../../src/streams/client/createClient.js';
+import { memoryStorage } from '../../../src/streams/storage/index.js';
+import { content, hashes } from '../../protocol/metainfo/fixtures.js';
 
 describe('resume: records and rechecks (file storage)', function () {
   this.timeout(60_000);

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { filter, firstValueFrom, lastValueFrom, of, take, timeout } from 'rxjs';
-import type { AnnounceParams } from '../../src/protocol/tracker/announceQuery.js';
-import { buildMetainfo, parseMetainfo, type Torrent } from '../../src/protocol/metainfo/index.js';
-import { createClient } from '../../src/streams/client/createClient.js';
-import { memoryStorage } from '../../src/streams/storage/index.js';
-import { content, hashes } from '../protocol/metainfo/fixtures.js';
+import type { AnnounceParams } from '../../../src/protocol/tracker/announceQuery.js';
+import { buildMetainfo, parseMetainfo, type Torrent } from '../../../src/protocol/metainfo/index.js';
+import { createClient } from '../../../src/streams/client/createClient.js';
+import { memoryStorage } from '../../../src/streams/storage/index.js';
+import { content, hashes } from '../../protocol/metainfo/fixtures.js';
 
 function fixture(length: number, pieceLength = 32768): { torrent: Torrent; data: Uint8Array } {
   const data = content(length, 21);

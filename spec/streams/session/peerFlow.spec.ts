@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import { of, Subject, VirtualTimeScheduler } from 'rxjs';
+import type { PeerAddress } from '../../../src/protocol/peerAddress.js';
+import type { AnnounceParams } from '../../../src/protocol/tracker/announceQuery.js';
+import { generatePeerId } from '../../../src/protocol/wire/index.js';
+import type { Ban, LinkEvent } from '../../../src/streams/session/linkEvents.js';
+import { peerFlow, type PeerFlowOutput } from '../../../src/streams/session/peerFlow.js';
+import { fakePort, ScriptedPeer } from './fakes.js';
+import { HandPeer } from './flowHelpers.js';
+
+describe('peerFlow', () => {
+  const infoHash = new Uint8Array(20).fill(7);
+  const at = (n: number): PeerAddress => ({ host: `127.0.0.${n}`, port: 6881 });
+
+  function setup(options: { trackers?: string[][]; maxPeers?: number } = {}) {
+    const scheduler = new VirtualTimeScheduler();
+    const peers = new Map([2, 3, 4].map((n) => [`127.0.0.${n}:6881`, () => new ScriptedPeer(at(n), new Uint8Array(20).fill(n), () => [], { infoHash, scheduler })]));
+    const port = fakePort(peers, generatePeerId());
+    const links$ = new Subject<LinkEvent>();
+    const bans$ = new Subject<Ban>();
+    const learned$ = new Subject<readonly PeerAddress[]>();
+    const announces: AnnounceParams[] = [];
+    const out: PeerFlowOutput[] = [];
+    const announce = (_url: string, params: AnnounceParams) => {
+      announces.push(params);
+      return of({ interval: 60, minInterval: undefined, complete: 1, incomplete: 0, trackerId: undefined, warning: undefined, externalIp: undefined, peers: [at(4)] });
+    };
+    peerFlow({
+      infoHash, port, options: { peerId: port.peerId, bitfield: () => { throw new Error('unused'); } }, trackers: options.trackers ?? [], given: [at(2)],
+      maxPeers: options.maxPeers ?? 50, links$, transfer$: of({ uploaded: 0, downloaded: 0, left: 1 }), bans$, learned$, scheduler, random: () => 0.5, announce,
+    }).subscribe((o) => out.push(o));
+    return { port, links$, bans$, learned$, out, announces, scheduler };
+  }
+  const connected = (out: PeerFlowOutput[]): string[] => out.flatMap((o) => (o.type === 'connection' ? [o.connection.address.host] : []));
+
+  it('dials the given peers, then those the trackers and PEX name; tracker statuses come out too', () => {
+    const { out, learned$, port } = setup({ trackers: [['http://127.0.0.1:1/announce']] });
+    learned$.next([at(3)]);
+    expect(connected(out).sort()).to.deep.equal(['127.0.0.2', '127.0.0.3', '127.0.0.4']);
+    expect(out.some((o) => o.type === 'tracker' && o.event.type === 'status')).to.equal(true);
+    expect(port.dialled).to.have.length(3);
+  });
+
+  it('a banned peer is never dialled again, and hung up on when it dials us', () => {
+    const { out, bans$, learned$, port } = setup();
+    const [first] = out;
+    if (first?.type !== 'connection') throw new Error('not connected');
+    const banned = new HandPeer(2, 1);
+    bans$.next({ peer: { ...banned.peer, peerId: first.connection.peerId } });
+    first.connection.close();
+    learned$.next([at(2)]);
+    expect(port.dialled.filter((a) => a === '127.0.0.2:6881')).to.have.length(1);
+    const comeback = new ScriptedPeer({ host: '127.0.0.2', port: 40000 }, first.connection.peerId, () => [], { infoHash, scheduler: new VirtualTimeScheduler(), direction: 'inbound' });
+    port.incoming.next(comeback);
+    expect(comeback.closed).to.equal(true);
+    expect(connected(out)).to.deep.equal(['127.0.0.2']);
+  });
+
+  it('asks trackers for peers only below the cap', () => {
+    const { links$, announces, scheduler } = setup({ trackers: [['http://127.0.0.1:1/announce']], maxPeers: 1 });
+    expect(announces[0]?.numwant).to.equal(50);
+    links$.next(new HandPeer(2, 1).joined());
+    scheduler.maxFrames = 120_000;
+    scheduler.flush();
+    expect(announces.length).to.be.at.least(2);
+    expect(announces.at(-1)?.numwant).to.equal(0);
+  });
+});
