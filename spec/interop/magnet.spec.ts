@@ -16,7 +16,7 @@ import { CLI } from '../cli/run.js';
 import { aria2Leecher, LT_DONE, LT_READY, ltCreate, ltInfoHash, ltPeer } from '../helpers/clients.js';
 import { freePort, freeUdpAndTcpPort } from '../helpers/net.js';
 import { filesIdentical, writePayload } from '../helpers/payload.js';
-import { startProcess, stopAllAfterEach } from '../helpers/proc.js';
+import { startProcess, stopAllAfterEach, type ProcessHandle } from '../helpers/proc.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { requireTool } from '../helpers/tools.js';
 import { startCliTracker, waitForStats, type CliTracker } from '../tracker/client/cliTracker.js';
@@ -36,7 +36,7 @@ describe('interop: magnet links with real clients', function () {
   const tmp = useTempDir();
 
   /** `rxtorrent tracker`, a file, libtorrent's torrent of it announcing there, and a libtorrent seeder the tracker knows. */
-  async function libtorrentSwarm(): Promise<{ tracker: CliTracker; file: string; infoHash: string; ltPort: number }> {
+  async function libtorrentSwarm(): Promise<{ tracker: CliTracker; file: string; infoHash: string; ltPort: number; seeder: ProcessHandle }> {
     const tracker = await startCliTracker({ interval: INTERVAL_SEC, timeoutSec: 60 });
     const file = join(tmp.path, 'seed', 'm.bin');
     await writePayload(file, FILE_BYTES, 'magnet');
@@ -48,7 +48,7 @@ describe('interop: magnet links with real clients', function () {
     await seeder.waitForLine(LT_READY, 15_000);
     // A hybrid torrent is announced under both info-hashes (v1 and truncated v2): two swarms.
     await waitForStats(tracker.url, (s) => s.seeders >= 1, 10_000);
-    return { tracker, file, infoHash, ltPort };
+    return { tracker, file, infoHash, ltPort, seeder };
   }
 
   it('rxtorrent download magnet:?xt…&tr=<our tracker> fetches a libtorrent seeder\'s metadata, downloads byte-identical, --save-torrent keeps the info-hash', async function () {
@@ -81,6 +81,20 @@ describe('interop: magnet links with real clients', function () {
     expect(final.status).to.equal('done');
     expect(final.infoHash).to.equal(infoHash);
     expect(await filesIdentical(file, join(out, 'm.bin')), 'byte-identical').to.equal(true);
+  });
+
+  it('rxtorrent download magnet:?xt…&x.pe… --peer <libtorrent>: the seeder sees one incoming connection for the metadata and the download', async function () {
+    requireTool(this, 'libtorrent');
+    const { file, infoHash, ltPort, tracker, seeder } = await libtorrentSwarm();
+    await tracker.process.stop();
+    const seederLines = (): string[] => seeder.lines.filter((l) => l.startsWith('PEER incoming'));
+    const out = join(tmp.path, 'peer');
+    const args = [CLI, 'download', magnetFor(infoHash), '--peer', `127.0.0.1:${ltPort}`, '-o', out, '--no-seed', '--ip', '127.0.0.1', '-p', '0', '--json'];
+    const leecher = startProcess(process.execPath, args, { timeoutSec: 30, name: 'rxtorrent-magnet-peer' });
+    const status = await leecher.exited;
+    expect(status.code, leecher.tail()).to.equal(0);
+    expect(await filesIdentical(file, join(out, 'm.bin')), 'byte-identical').to.equal(true);
+    expect(seederLines(), 'incoming connections the libtorrent seeder logged').to.have.length(1);
   });
 
   /** `rxtorrent tracker`, a multi-file payload made by `rxtorrent create` announcing there, and `rxtorrent seed` on it. */

@@ -173,6 +173,8 @@ def cmd_transfer(a, seeding):
                 out('METADATA', str(h.status().info_hashes.v1))
             elif isinstance(al, lt.peer_connect_alert):
                 out('PEER connect', '%s:%d' % al.endpoint)
+            elif isinstance(al, lt.incoming_connection_alert):
+                out('PEER incoming', '%s:%d' % al.endpoint)
             elif isinstance(al, lt.peer_disconnected_alert):
                 out('PEER disconnect', '%s:%d' % al.endpoint, al.error.message())
             elif isinstance(al, lt.hash_failed_alert):
