@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { filter, map, merge, mergeMap, Observable, Subject, Subscription, type SchedulerLike } from 'rxjs';
+import { filter, map, merge, Observable, Subject, Subscription, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { limitRate } from '../../operators/limitRate.js';
 import { schedulePieces } from '../../operators/schedulePieces.js';
 import { Bitfield } from '../../protocol/bitfield.js';
@@ -39,6 +39,20 @@ export type RequestFlowOutput =
   /** A block we asked for arrived first. */
   | { readonly type: 'block'; readonly block: ReceivedBlock };
 
+const NONE: readonly SwarmEvent[] = Object.freeze([]);
+
+/** Each link event's scheduler events, in order (no inner subscription per message, as `mergeMap` would make). */
+function toSwarmEvents(pieceCount: number): OperatorFunction<LinkEvent, SwarmEvent> {
+  const eventsOf = swarmEventsOf(pieceCount);
+  return (links$) => new Observable<SwarmEvent>((subscriber) => links$.subscribe({
+    next: (event) => {
+      for (const e of eventsOf(event)) subscriber.next(e);
+    },
+    error: (err: unknown) => subscriber.error(err),
+    complete: () => subscriber.complete(),
+  }));
+}
+
 /**
  * The scheduler events a link event means: a joined peer's state so far replayed (a connection
  * handed over by a magnet's metadata phase already said what it has), a message's event (a
@@ -46,10 +60,11 @@ export type RequestFlowOutput =
  *
  * @example
  * ```ts
- * links$.pipe(mergeMap(swarmEventsOf(torrent.pieceCount)));
+ * const events = swarmEventsOf(torrent.pieceCount);
+ * links.events$.subscribe((e) => console.log(events(e)));
  * ```
  */
-export function swarmEventsOf(pieceCount: number): (event: LinkEvent) => SwarmEvent[] {
+export function swarmEventsOf(pieceCount: number): (event: LinkEvent) => readonly SwarmEvent[] {
   return (event) => {
     const peer = event.peer.key;
     switch (event.type) {
@@ -64,13 +79,13 @@ export function swarmEventsOf(pieceCount: number): (event: LinkEvent) => SwarmEv
         return [{ type: 'peer-gone', peer }];
       case 'message': {
         const { message } = event;
-        if (message.type === 'have' && event.before.peerPieces.has(message.index)) return [];
+        if (message.type === 'have' && event.before.peerPieces.has(message.index)) return NONE;
         if (message.type === 'extended' && message.id === 0) {
           const maxRequests = event.peer.connection.extendedHandshake?.requestQueueSize;
-          return maxRequests === undefined ? [] : [{ type: 'request-limit', peer, maxRequests }];
+          return maxRequests === undefined ? NONE : [{ type: 'request-limit', peer, maxRequests }];
         }
         const swarm = swarmEventOf(peer, message, pieceCount);
-        return swarm === undefined ? [] : [swarm];
+        return swarm === undefined ? NONE : [swarm];
       }
     }
   };
@@ -94,7 +109,7 @@ export function swarmEventsOf(pieceCount: number): (event: LinkEvent) => SwarmEv
  */
 export function requestFlow(input: RequestFlowInput): Observable<RequestFlowOutput> {
   const { torrent, scheduler } = input;
-  const commands$ = merge(input.links$.pipe(mergeMap(swarmEventsOf(torrent.pieceCount))), input.pieces$).pipe(
+  const commands$ = merge(input.links$.pipe(toSwarmEvents(torrent.pieceCount)), input.pieces$).pipe(
     schedulePieces({ ...input.scheduling, pieceCount: torrent.pieceCount, pieceLength: torrent.pieceLength, length: torrent.length, have: input.have, random: input.random, scheduler }),
     map((command): RequestFlowOutput => {
       switch (command.type) {
