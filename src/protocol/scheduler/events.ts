@@ -35,6 +35,16 @@ export type SwarmEvent =
   | { readonly type: 'piece-verified'; readonly index: number }
   /** A piece failed SHA-1: all its blocks return to the pool. */
   | { readonly type: 'piece-failed'; readonly index: number }
+  /**
+   * Every piece's priority level (one byte per piece: 0 skip, 1 normal, 2 high): pieces at 0 are
+   * not fetched (those started already finish), high ones go before normal ones.
+   */
+  | { readonly type: 'priorities'; readonly levels: Uint8Array }
+  /**
+   * Pieces wanted soonest, most urgent first (a stream's read position and its readahead): they
+   * go before every other piece of their level or lower, in this order. Replaces the previous list.
+   */
+  | { readonly type: 'deadlines'; readonly pieces: readonly number[] }
   /** Periodic clock tick: timeouts, snubbing and pipeline depth are re-evaluated. */
   | { readonly type: 'tick' };
 

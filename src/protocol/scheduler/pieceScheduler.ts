@@ -3,50 +3,25 @@
  * sockets: the `schedulePieces` operator feeds it events and ticks and sends what it returns.
  *
  * Policy, in the order it is applied when a peer has room in its pipeline:
- * 1. partial pieces first, so pieces complete instead of all starting;
- * 2. otherwise the rarest unstarted piece the peer has (random tie-break);
- * 3. in endgame — every missing block already requested — blocks requested from other peers,
+ * 1. pieces with a deadline (a stream's next bytes), most urgent first, partial or not;
+ * 2. partial pieces, so pieces complete instead of all starting;
+ * 3. otherwise an unstarted piece the peer has: of the highest priority level, the rarest (random
+ *    tie-break), or the lowest-indexed with `sequential`; pieces at level 0 (skipped) never;
+ * 4. in endgame — every missing block already requested — blocks requested from other peers,
  *    up to `endgameDuplicates` peers per block; the first arrival cancels the rest.
  *
  * @module
  */
 import { Bitfield } from '../bitfield.js';
 import { BLOCK_LENGTH } from '../metainfo/layout.js';
-import { Availability } from './availability.js';
+import { Availability, MAX_PIECE_LEVEL, type PieceLevel } from './availability.js';
 import type { PeerKey, SchedulerCommand, SwarmEvent } from './events.js';
 import { PartialPiece } from './partialPiece.js';
+import { pickEndgame, pickPartial, pickUnstarted, type PickState } from './piecePicks.js';
 import { PeerSlot, type PipelineConfig } from './peerSlot.js';
+import { MAX_PENDING_BYTES, type PieceSchedulerConfig } from './schedulerConfig.js';
 
-/** Default bytes of pieces started but not yet on disk (see `maxPendingPieces`). */
-const MAX_PENDING_BYTES = 8 * 1024 * 1024;
-
-/** Geometry and tuning of a {@link PieceScheduler}. */
-export interface PieceSchedulerConfig extends Partial<PipelineConfig> {
-  readonly pieceCount: number;
-  readonly pieceLength: number;
-  /** Total content length in bytes. */
-  readonly length: number;
-  /** Pieces we already have (verified on disk). */
-  readonly have?: Bitfield;
-  /** RNG in [0, 1). @default Math.random */
-  readonly random?: () => number;
-  /** A request unanswered this long returns to the pool. @default 30000 */
-  readonly requestTimeoutMs?: number;
-  /** A peer that sends nothing this long while we wait is snubbed (pipeline of 1). @default 20000 */
-  readonly snubTimeoutMs?: number;
-  /** Most peers asked for the same block in endgame. @default 2 */
-  readonly endgameDuplicates?: number;
-  /** A peer that sends no BEP 10 `reqq` gets this many requests at most. @default 250 */
-  readonly defaultMaxRequests?: number;
-  /**
-   * Pieces started but not yet verified and written, at most: no new piece starts beyond it, so
-   * the memory held for pieces in flight is bounded whatever the disk's speed. 8 MiB keeps a
-   * loopback transfer from libtorrent at full speed (measured: 16 MiB was no faster, and only
-   * held 8 MiB more while the disk lagged).
-   * @default enough pieces for 8 MiB (at least 8)
-   */
-  readonly maxPendingPieces?: number;
-}
+export type { PieceSchedulerConfig } from './schedulerConfig.js';
 
 /**
  * Rarest-first block scheduler with partial-pieces-first, adaptive pipelines, timeouts,
@@ -71,11 +46,25 @@ export class PieceScheduler {
   private readonly blocksPerPiece: number;
   private lastTick: number | undefined;
   private readonly maxPending: number;
+  /** Pieces with a deadline, most urgent first. */
+  private deadlines: readonly number[] = [];
+  /** What the picking rules read. */
+  private readonly picks: PickState;
 
   constructor(private readonly config: PieceSchedulerConfig) {
     // A copy: the caller's bitfield must not change under it (each subscription starts afresh).
     this.have = config.have ? Bitfield.fromBytes(config.have.toBytes(), config.pieceCount) : new Bitfield(config.pieceCount);
     this.availability = new Availability(config.pieceCount, config.random ?? Math.random, (i) => !this.have.has(i));
+    if (config.levels !== undefined) this.applyLevels(config.levels);
+    const scheduler = this;
+    this.picks = {
+      partials: this.partials,
+      availability: this.availability,
+      get deadlines() {
+        return scheduler.deadlines;
+      },
+      needs: (i) => this.needs(i),
+    };
     this.blocksPerPiece = Math.ceil(config.pieceLength / BLOCK_LENGTH);
     this.maxPending = config.maxPendingPieces ?? Math.max(8, Math.ceil(MAX_PENDING_BYTES / config.pieceLength));
     this.pipeline = {
@@ -184,11 +173,28 @@ export class PieceScheduler {
       case 'piece-failed':
         this.onFailed(event.index, now, out);
         break;
+      case 'priorities':
+        this.applyLevels(event.levels);
+        for (const peer of this.peers.values()) {
+          peer.wanted = 0;
+          for (const index of peer.has) if (this.needs(index)) peer.wanted++;
+          this.updateInterest(peer, out);
+        }
+        this.fillAll(now, out);
+        break;
+      case 'deadlines':
+        this.deadlines = event.pieces.filter((i) => Number.isInteger(i) && i >= 0 && i < this.config.pieceCount);
+        this.fillAll(now, out);
+        break;
       case 'tick':
         this.onTick(now, out);
         break;
     }
     return out;
+  }
+
+  private applyLevels(levels: Uint8Array): void {
+    for (let i = 0; i < this.config.pieceCount; i++) this.availability.setLevel(i, Math.min(levels[i] ?? 1, MAX_PIECE_LEVEL) as PieceLevel);
   }
 
   private withPeer(key: PeerKey, fn: (peer: PeerSlot) => void): void {
@@ -197,7 +203,7 @@ export class PieceScheduler {
   }
 
   private needs(index: number): boolean {
-    return !this.have.has(index);
+    return !this.have.has(index) && this.availability.level(index) > 0;
   }
 
   private setHas(peer: PeerSlot, has: Bitfield, now: number, out: SchedulerCommand[]): void {
@@ -254,7 +260,12 @@ export class PieceScheduler {
     // arriving chunk cost two seconds of syscalls per gigabyte).
     if (peer.outstanding.size > 0 && peer.outstanding.size > peer.target - Math.floor(peer.target / 4)) return;
     while (peer.canRequest && peer.wanted > 0) {
-      const pick = this.pickPartial(peer) ?? this.pickNew(peer) ?? this.pickEndgame(peer);
+      let pick = pickPartial(this.picks, peer);
+      if (pick === undefined && this.partials.size + this.verifying.size < this.maxPending) {
+        const index = pickUnstarted(this.picks, peer, this.config.sequential === true);
+        if (index !== undefined) pick = [this.startPiece(index), 0];
+      }
+      pick ??= this.endgame ? pickEndgame(this.picks, peer, this.config.endgameDuplicates ?? 2) : undefined;
       if (pick === undefined) return;
       const [piece, block] = pick;
       piece.request(block, peer.key);
@@ -265,36 +276,6 @@ export class PieceScheduler {
 
   private fillAll(now: number, out: SchedulerCommand[]): void {
     for (const peer of this.peers.values()) this.fill(peer, now, out);
-  }
-
-  /** Partial pieces the peer has, with a free block; the most complete first. */
-  private pickPartial(peer: PeerSlot): [PartialPiece, number] | undefined {
-    let best: PartialPiece | undefined;
-    for (const piece of this.partials.values()) {
-      if (piece.free === 0 || !peer.has.has(piece.index)) continue;
-      if (best === undefined || piece.received > best.received) best = piece;
-    }
-    return best && [best, best.firstFree()];
-  }
-
-  private pickNew(peer: PeerSlot): [PartialPiece, number] | undefined {
-    if (this.partials.size + this.verifying.size >= this.maxPending) return undefined;
-    const index = this.availability.pickRarest((i) => peer.has.has(i));
-    if (index === undefined) return undefined;
-    return [this.startPiece(index), 0];
-  }
-
-  private pickEndgame(peer: PeerSlot): [PartialPiece, number] | undefined {
-    if (!this.endgame) return undefined;
-    const limit = this.config.endgameDuplicates ?? 2;
-    for (const piece of this.partials.values()) {
-      if (!peer.has.has(piece.index)) continue;
-      for (let block = 0; block < piece.blockCount; block++) {
-        if (!piece.isRequested(block)) continue;
-        if (!piece.isRequestedFrom(block, peer.key) && piece.requesterCount(block) < limit) return [piece, block];
-      }
-    }
-    return undefined;
   }
 
   private onBlock(peer: PeerSlot, index: number, begin: number, data: Uint8Array, now: number, out: SchedulerCommand[]): void {
@@ -332,8 +313,9 @@ export class PieceScheduler {
     this.verifying.delete(index);
     this.dropPartial(index, out);
     this.availability.markStarted(index);
+    const wanted = this.availability.level(index) > 0;
     for (const peer of this.peers.values()) {
-      if (!peer.has.has(index)) continue;
+      if (!wanted || !peer.has.has(index)) continue;
       peer.wanted--;
       this.updateInterest(peer, out);
     }
