@@ -1,0 +1,92 @@
+/**
+ * What to fetch first: the user's file and range priorities and the readers' readahead windows
+ * become the scheduler's piece levels and deadlines (pure cores: `pieceLevels`,
+ * `readaheadWindows`).
+ *
+ * @module
+ */
+import { combineLatest, distinctUntilChanged, map, merge, Observable, of, startWith } from 'rxjs';
+import type { Torrent } from '../../protocol/metainfo/index.js';
+import { pieceLevels } from '../../protocol/scheduler/pieceLevels.js';
+import { readaheadWindows, type ReaderPosition } from '../../protocol/scheduler/readahead.js';
+import type { SwarmEvent } from '../../protocol/scheduler/index.js';
+import type { PriorityChoice } from './sessionControl.js';
+
+/** What {@link planFlow} reads. */
+export interface PlanFlowInput {
+  readonly torrent: Torrent;
+  /** True for a piece we have. */
+  readonly has: (index: number) => boolean;
+  readonly priorities$: Observable<PriorityChoice>;
+  readonly readers$: Observable<readonly ReaderPosition[]>;
+  /** Pieces as they are written (deadlines move on). */
+  readonly written$: Observable<number>;
+}
+
+/** What {@link planFlow} emits: the scheduler's levels and deadlines, and the levels alone. */
+export type PlanFlowOutput =
+  | { readonly type: 'scheduler'; readonly event: Extract<SwarmEvent, { type: 'priorities' | 'deadlines' }> }
+  /** Every piece's level: what "complete" means for this session (every piece above 0 had). */
+  | { readonly type: 'levels'; readonly levels: Uint8Array };
+
+/**
+ * Plans the order of a download.
+ *
+ * ```
+ * priorities$: p---------p'--     readers$: r---r'----
+ * output:      (lL)d-----(lL)d-d-  (l levels, L scheduler priorities, d deadlines)
+ * ```
+ *
+ * @param input - torrent, what we have, priorities, readers, written pieces
+ * @returns levels whenever priorities or readers' windows change, deadlines whenever readers move
+ *   or a piece is written
+ * @example
+ * ```ts
+ * planFlow({ torrent, has: (i) => book.have.has(i), priorities$, readers$, written$ }).subscribe(console.log);
+ * ```
+ */
+export function planFlow(input: PlanFlowInput): Observable<PlanFlowOutput> {
+  const { torrent } = input;
+  const geometry = { pieceLength: torrent.pieceLength, pieceCount: torrent.pieceCount, has: input.has };
+  const plans$ = combineLatest([input.readers$, input.written$.pipe(map(() => undefined), startWith(undefined))]).pipe(
+    map(([readers]) => readaheadWindows(readers, geometry)),
+  );
+  const levels$ = combineLatest([input.priorities$, plans$.pipe(map((p) => p.windows), distinctUntilChanged(sameWindows))]).pipe(
+    map(([choice, windows]) => {
+      const levels = pieceLevels(torrent, choice.files, choice.ranges);
+      // A stream's window is wanted, and first: even in a file the user skipped.
+      for (const w of windows) {
+        const last = Math.min(torrent.pieceCount - 1, Math.floor((w.end - 1) / torrent.pieceLength));
+        for (let p = Math.floor(w.start / torrent.pieceLength); p <= last; p++) levels[p] = 2;
+      }
+      return levels;
+    }),
+    distinctUntilChanged(sameBytes),
+  );
+  const deadlines$ = plans$.pipe(map((p) => p.deadlines), distinctUntilChanged(sameNumbers));
+  return merge(
+    levels$.pipe(map((levels) => [{ type: 'levels', levels } as const, { type: 'scheduler', event: { type: 'priorities', levels } } as const])),
+    deadlines$.pipe(map((pieces) => [{ type: 'scheduler', event: { type: 'deadlines', pieces } } as const])),
+  ).pipe((out$) => new Observable<PlanFlowOutput>((subscriber) => out$.subscribe({
+    next: (outs) => outs.forEach((o) => subscriber.next(o)),
+    error: (err: unknown) => subscriber.error(err),
+    complete: () => subscriber.complete(),
+  })));
+}
+
+/** The plan of a session with no control: every piece normal but the skipped files', no readers. */
+export function fixedPlan(choice: PriorityChoice): { priorities$: Observable<PriorityChoice>; readers$: Observable<readonly ReaderPosition[]> } {
+  return { priorities$: of(choice), readers$: of([]) };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function sameWindows(a: readonly { start: number; end: number }[], b: readonly { start: number; end: number }[]): boolean {
+  return a.length === b.length && a.every((w, i) => w.start === b[i]?.start && w.end === b[i]?.end);
+}
