@@ -1,4 +1,4 @@
-export type { Torrent, TorrentFile } from './torrent.js';
+export type { Torrent, TorrentFile, TorrentVersion } from './torrent.js';
 export { parseMetainfo, parseInfoDict, MAX_TORRENT_BYTES } from './parseMetainfo.js';
 export type { ParseMetainfoConfig } from './parseMetainfo.js';
 export { MAX_PIECE_LENGTH, MAX_FILES } from './parseInfo.js';
@@ -7,6 +7,12 @@ export { BLOCK_LENGTH, pieceSize, pieceHash, blockCount, fileSpans, piecesOfFile
 export type { FileSpan } from './layout.js';
 export { PieceHasher, sha1 } from './pieceHasher.js';
 export { buildMetainfo, choosePieceLength, torrentFileOf, MIN_AUTO_PIECE_LENGTH, MAX_AUTO_PIECE_LENGTH } from './buildMetainfo.js';
-export type { MetainfoInput, MetainfoFileInput } from './buildMetainfo.js';
+export type { MetainfoInput, MetainfoFileInput, MetainfoVersion } from './buildMetainfo.js';
+export { comparePaths, withPadFiles, encodeFileTree, encodePieceLayers } from './buildV2.js';
+export type { V2FileInput } from './buildV2.js';
+export { TorrentHasher } from './torrentHasher.js';
+export type { FileRoots, TorrentHasherConfig } from './torrentHasher.js';
+export { MAX_FILE_TREE_DEPTH, MAX_FILE_TREE_ENTRIES } from './fileTree.js';
+export { MAX_V2_PIECES } from './parseV2.js';
 export { parseMagnet, formatMagnet, magnetOf, MAX_MAGNET_LENGTH } from './magnet.js';
 export type { MagnetLink } from './magnet.js';
