@@ -8,7 +8,7 @@
  * @module
  */
 import { MetainfoError } from '../../errors.js';
-import { dictEntries, type BencodeValue, type Span } from '../bencode/index.js';
+import { decodeBencode, dictEntries, type BencodeValue, type Span } from '../bencode/index.js';
 import { isDict, optBytes, optInt, optText, text, type Dict } from './fields.js';
 import { checkSegment } from './paths.js';
 
@@ -33,45 +33,41 @@ export interface V2FileEntry {
  *
  * @param infoBytes - the raw info dict (already validated by the bencode scanner)
  * @param span - the span of the `file tree` value inside `infoBytes`
- * @param tree - the same value, decoded (for field values; the walk takes names and order from the bytes)
  * @returns the files in tree order, and whether the tree is one top-level file
  * @throws {@link MetainfoError} `ERR_METAINFO_BAD_FILE_TREE` (not a tree of dicts, a file with
  *   siblings in its dict, too deep, too many entries), `ERR_METAINFO_BAD_PATH`,
  *   `ERR_METAINFO_BAD_PIECES_ROOT`, `ERR_METAINFO_BAD_LENGTH`, `ERR_METAINFO_NO_FILES`
  * @example
  * ```ts
- * const { files, single } = parseFileTree(infoBytes, spans.get('file tree')!, info['file tree']);
+ * const { files, single } = parseFileTree(infoBytes, spans.get('file tree')!);
  * ```
  */
-export function parseFileTree(
-  infoBytes: Uint8Array,
-  span: Span,
-  tree: BencodeValue | undefined,
-): { files: V2FileEntry[]; single: boolean } {
-  if (!isDict(tree)) throw bad('"file tree" must be a dict');
+export function parseFileTree(infoBytes: Uint8Array, span: Span): { files: V2FileEntry[]; single: boolean } {
+  if (infoBytes[span.start] !== DICT) throw bad('"file tree" must be a dict');
   const files: V2FileEntry[] = [];
   const budget = { entries: 0 };
-  walk(infoBytes, span, tree, [], files, budget);
+  walk(infoBytes, span, [], files, budget);
   if (files.length === 0) throw new MetainfoError('ERR_METAINFO_NO_FILES', '"file tree" holds no file');
   const top = dictEntries(infoBytes, span);
   return { files, single: top.length === 1 && files.length === 1 && files[0]!.path.length === 1 };
 }
 
-function walk(bytes: Uint8Array, span: Span, dir: Dict, path: readonly string[], files: V2FileEntry[], budget: { entries: number }): void {
+const DICT = 0x64;
+
+function walk(bytes: Uint8Array, span: Span, path: readonly string[], files: V2FileEntry[], budget: { entries: number }): void {
   if (path.length >= MAX_FILE_TREE_DEPTH) throw bad(`deeper than ${MAX_FILE_TREE_DEPTH} levels`);
   for (const entry of dictEntries(bytes, span)) {
     if (++budget.entries > MAX_FILE_TREE_ENTRIES) throw bad(`more than ${MAX_FILE_TREE_ENTRIES} entries`);
     const where = `file tree/${[...path, ''].join('/')}`;
     if (entry.key.length === 0) throw bad(`${where}: a folder holds file properties ('' key) beside its entries`);
     const name = checkSegment(text(entry.key), where);
-    const child = dir[name];
-    if (!isDict(child)) throw bad(`${where}${name} must be a dict`);
+    if (bytes[entry.value.start] !== DICT) throw bad(`${where}${name} must be a dict`);
     const inner = dictEntries(bytes, entry.value);
-    const props = child[''];
-    if (inner.length === 1 && inner[0]!.key.length === 0 && props !== undefined) {
-      files.push(fileOf(props, [...path, name]));
+    if (inner.length === 1 && inner[0]!.key.length === 0) {
+      const props = inner[0]!.value;
+      files.push(fileOf(decodeBencode(bytes.subarray(props.start, props.end)), [...path, name]));
     } else {
-      walk(bytes, entry.value, child, [...path, name], files, budget);
+      walk(bytes, entry.value, [...path, name], files, budget);
     }
   }
 }

@@ -66,7 +66,7 @@ function parseV2(info: Dict, infoBytes: Uint8Array, pieceLayers: ReadonlyMap<str
   }
   const span = dictSpans(infoBytes).get('file tree');
   if (span === undefined) throw new MetainfoError('ERR_METAINFO_MISSING_FIELD', 'missing field "file tree"');
-  const tree = parseFileTree(infoBytes, span, info['file tree']);
+  const tree = parseFileTree(infoBytes, span);
   const declared = checkSegment(optText(info, 'name.utf-8') ?? text(bytes(info, 'name')), 'name');
   const name = tree.single ? tree.files[0]!.path[0]! : declared;
   const v2 = v2Layout(tree.files, name, tree.single, pieceLength);
