@@ -3,8 +3,9 @@ export { parseMetainfo, parseInfoDict, MAX_TORRENT_BYTES } from './parseMetainfo
 export type { ParseMetainfoConfig } from './parseMetainfo.js';
 export { MAX_PIECE_LENGTH, MAX_FILES } from './parseInfo.js';
 export { checkSegment } from './paths.js';
-export { BLOCK_LENGTH, pieceSize, pieceHash, blockCount, fileSpans, piecesOfFile } from './layout.js';
-export type { FileSpan } from './layout.js';
+export { BLOCK_LENGTH, pieceSize, pieceHash, blockCount, fileSpans, piecesOfFile, pieceInFile } from './layout.js';
+export type { FileSpan, V2PieceLocation } from './layout.js';
+export { expectedPieceHashV2, fileGeometry, fileTreeOf, filesByRoot, verifyPieceV2 } from './v2Pieces.js';
 export { PieceHasher, sha1 } from './pieceHasher.js';
 export { buildMetainfo, choosePieceLength, torrentFileOf, MIN_AUTO_PIECE_LENGTH, MAX_AUTO_PIECE_LENGTH } from './buildMetainfo.js';
 export type { MetainfoInput, MetainfoFileInput, MetainfoVersion } from './buildMetainfo.js';
