@@ -81,13 +81,16 @@ describe('parseMetainfo: BitTorrent v2 and hybrid (BEP 52)', () => {
     expect(parseMetainfo(v2Torrent(FILES)).files.map((f) => [f.relativePath, f.offset])).to.deep.equal(t.files.map((f) => [f.relativePath, f.offset]));
   });
 
-  it('single-file v2 and hybrid torrents: no pad files, the file named by its tree key', () => {
-    for (const version of ['v2', 'hybrid'] as const) {
-      const t = parseMetainfo(v2Torrent(filesOf([['movie.bin', 70_000]]), { version }));
+  it('single-file torrents, named by their tree key: hybrid has no pad file, v2-only the one libtorrent adds', () => {
+    const hybrid = parseMetainfo(v2Torrent(filesOf([['movie.bin', 70_000]]), { version: 'hybrid' }));
+    expect(hybrid.files.map((f) => [f.relativePath, f.length, f.pad])).to.deep.equal([['movie.bin', 70_000, false]]);
+    expect(hybrid.length).to.equal(70_000);
+    const v2 = parseMetainfo(v2Torrent(filesOf([['movie.bin', 70_000]])));
+    expect(v2.files.map((f) => [f.relativePath, f.length, f.pad])).to.deep.equal([['movie.bin', 70_000, false], ['movie.bin/.pad/28304', 28_304, true]]);
+    expect(v2.length).to.equal(98_304);
+    for (const t of [hybrid, v2]) {
       expect(t.multiFile).to.equal(false);
       expect(t.name).to.equal('movie.bin');
-      expect(t.files.map((f) => [f.relativePath, f.length, f.pad])).to.deep.equal([['movie.bin', 70_000, false]]);
-      expect(t.length).to.equal(70_000);
       expect(t.pieceCount).to.equal(3);
     }
   });

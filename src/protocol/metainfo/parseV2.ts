@@ -16,9 +16,10 @@ import type { V2FileEntry } from './fileTree.js';
 export const MAX_V2_PIECES = 4 * 1024 * 1024;
 
 /**
- * The piece-aligned layout of a v2-only torrent, with the pad files libtorrent implies: in a
- * multi-file torrent, `.pad/<size>` after every non-empty file that does not end on a piece
- * boundary (the last one too); a single-file torrent has none.
+ * The piece-aligned layout of a v2-only torrent, with the pad files libtorrent 2.0 implies when it
+ * loads one: `.pad/<size>` after every non-empty file that does not end on a piece boundary, the
+ * last one too, even in a single-file torrent. The last piece is then a whole piece, as libtorrent
+ * counts it when it requests blocks of it.
  *
  * @param entries - the `file tree` files, in tree order
  * @param name - the torrent's top folder (multi-file)
@@ -39,7 +40,7 @@ export function v2Layout(entries: readonly V2FileEntry[], name: string, single: 
     });
     offset += e.length;
     const gap = (pieceLength - (offset % pieceLength)) % pieceLength;
-    if (!single && e.length > 0 && gap > 0) {
+    if (e.length > 0 && gap > 0) {
       files.push({ path: ['.pad', String(gap)], relativePath: `${name}/.pad/${gap}`, length: gap, offset, pad: true, attr: 'p' });
       offset += gap;
     }

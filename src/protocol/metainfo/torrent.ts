@@ -65,9 +65,9 @@ export interface Torrent {
   readonly length: number;
   /**
    * Files in layout order, pad files included (filter on `pad` to get what is on disk). A v2-only
-   * torrent gets the pad files libtorrent implies (`.pad/<size>` after each unaligned file of a
-   * multi-file torrent), so each file starts at a piece boundary and every v1 consumer of the
-   * layout works unchanged.
+   * torrent gets the pad files libtorrent 2.0 implies (`.pad/<size>` after each non-empty file
+   * that does not end on a piece boundary, the last one too), so each file starts at a piece
+   * boundary and every v1 consumer of the layout works unchanged.
    */
   readonly files: readonly TorrentFile[];
   /** True when the info dict has a `files` list (content lives under a top folder `name`). */
