@@ -88,9 +88,23 @@ export type MetainfoErrorCode =
   | 'ERR_METAINFO_NO_FILES'
   | 'ERR_METAINFO_TOO_LARGE'
   | 'ERR_METAINFO_V2_ONLY'
-  | 'ERR_METAINFO_BAD_URL';
+  | 'ERR_METAINFO_BAD_URL'
+  | 'ERR_METAINFO_UNKNOWN_VERSION'
+  | 'ERR_METAINFO_BAD_FILE_TREE'
+  | 'ERR_METAINFO_BAD_PIECES_ROOT'
+  | 'ERR_METAINFO_BAD_PIECE_LAYERS'
+  | 'ERR_METAINFO_INCONSISTENT';
 
-/** A `.torrent` (or info dictionary) that is not a valid BEP 3 metainfo file. */
+/**
+ * A `.torrent` (or info dictionary) that is not a valid BEP 3 / BEP 52 metainfo file. The BEP 52
+ * codes: `ERR_METAINFO_UNKNOWN_VERSION` (`meta version` other than 2), `ERR_METAINFO_BAD_FILE_TREE`
+ * (a `file tree` that is not a tree of dicts, or deeper or wider than the caps),
+ * `ERR_METAINFO_BAD_PIECES_ROOT` (a `pieces root` missing or not 32 bytes),
+ * `ERR_METAINFO_BAD_PIECE_LAYERS` (a `piece layers` entry missing, of the wrong size, or not
+ * hashing to its file's root), `ERR_METAINFO_INCONSISTENT` (a hybrid torrent whose v1 and v2 views
+ * describe different files or alignment). `ERR_METAINFO_V2_ONLY` is raised by what cannot use a
+ * v2-only torrent yet (downloading and seeding one).
+ */
 export class MetainfoError extends RxTorrentError<MetainfoErrorCode> {}
 
 /** Codes of {@link MagnetError}. */
@@ -176,14 +190,45 @@ export type WireErrorCode =
   | 'ERR_WIRE_BAD_REQUEST'
   | 'ERR_WIRE_BAD_BLOCK'
   | 'ERR_WIRE_BAD_EXTENDED_HANDSHAKE'
+  | 'ERR_WIRE_BAD_HASHES'
   | 'ERR_WIRE_INVALID_ARGUMENT';
 
 /**
  * A peer broke the wire protocol (BEP 3, 6, 10): a bad handshake, an oversized or malformed
- * frame, an out-of-range index. `ERR_WIRE_INVALID_ARGUMENT` is the one programmer error: a value
+ * frame, an out-of-range index; `ERR_WIRE_BAD_HASHES` is a BEP 52 `hashes` message whose hash count
+ * does not match its header or whose layers are absurd. `ERR_WIRE_INVALID_ARGUMENT` is the one programmer error: a value
  * we were asked to encode does not fit its field.
  */
 export class WireError extends RxTorrentError<WireErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
+// BitTorrent v2 Merkle trees and hash messages (src/protocol/merkle)
+
+/**
+ * Codes of {@link MerkleError}.
+ *
+ * `ERR_MERKLE_BAD_REQUEST`: a hash request (or the header of a `hashes` reply) outside the file's
+ * tree: a layer at or above the root, an index or length past the layer, a length that is not a
+ * power of two (nor truncated by the layer's end), an index not a multiple of the length, too many
+ * hashes, too many proof layers. `ERR_MERKLE_UNSUPPORTED`: a valid request we do not serve (a
+ * layer between the leaves and the piece layer, leaves across pieces). `ERR_MERKLE_UNAVAILABLE`:
+ * we lack the hashes or data to answer. `ERR_MERKLE_UNKNOWN_FILE`: a `pieces root` that is no file
+ * of the torrent. `ERR_MERKLE_NOT_CHAINED`: received hashes that do not hash up to the file's root
+ * (or to a piece hash we trust), or whose count does not match the request: the sender lied.
+ * `ERR_MERKLE_UNVERIFIABLE`: a proof that stops below any node we know. `ERR_MERKLE_INVALID_ARGUMENT`
+ * is the programmer error (a geometry that cannot exist).
+ */
+export type MerkleErrorCode =
+  | 'ERR_MERKLE_BAD_REQUEST'
+  | 'ERR_MERKLE_UNSUPPORTED'
+  | 'ERR_MERKLE_UNAVAILABLE'
+  | 'ERR_MERKLE_UNKNOWN_FILE'
+  | 'ERR_MERKLE_NOT_CHAINED'
+  | 'ERR_MERKLE_UNVERIFIABLE'
+  | 'ERR_MERKLE_INVALID_ARGUMENT';
+
+/** A BEP 52 hash request we will not serve, or hashes a peer sent that we cannot trust. */
+export class MerkleError extends RxTorrentError<MerkleErrorCode> {}
 
 // ---------------------------------------------------------------------------------------------
 // Storage (src/streams/storage) and the piece pipeline (src/operators)

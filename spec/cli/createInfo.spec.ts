@@ -40,10 +40,35 @@ describe('rxtorrent create / info (CLI)', () => {
     expect(parsed.trackers).to.deep.equal([['http://127.0.0.1:8000/announce'], ['udp://127.0.0.1:8000']]);
   });
 
+  for (const [flag, version] of [['--v2', 2], ['--hybrid', 'hybrid']] as const) {
+    it(`create ${flag}: both hashes printed by create and info, version and infoHashV2 in --json`, async () => {
+      const out = `album${flag}.torrent`;
+      const created = await runCli(['create', 'album', flag, '--piece-length', '16KiB', '-o', out], { cwd: dir });
+      expect(created.code, created.stderr).to.equal(0);
+      const torrent = parseMetainfo(await readFile(join(dir, out)));
+      expect(torrent.version).to.equal(version);
+      expect(created.stdout).to.contain(`info-hash v2 ${torrent.infoHashV2}`);
+      expect(created.stdout.includes(`info-hash ${torrent.infoHash}`)).to.equal(version === 'hybrid');
+      expect(created.stdout).to.contain(`xt=urn:btmh:1220${torrent.infoHashV2}`);
+      const info = await runCli(['info', out], { cwd: dir });
+      expect(info.stdout).to.match(new RegExp(`info-hash v2:\\s+${torrent.infoHashV2}`));
+      expect(info.stdout).to.match(version === 2 ? /version:\s+v2 only/ : /version:\s+hybrid v1 \+ v2/);
+      const json = JSON.parse((await runCli(['info', out, '--json'], { cwd: dir })).stdout) as Record<string, unknown>;
+      expect(json).to.include({ infoHash: torrent.infoHash, infoHashV2: torrent.infoHashV2, version });
+    });
+  }
+
+  it('create refuses --v2 with --hybrid', async () => {
+    expect((await runCli(['create', 'album', '--v2', '--hybrid', '-o', 'x.torrent'], { cwd: dir })).code).to.equal(2);
+  });
+
   it('info reads a magnet link', async () => {
     const r = await runCli(['info', '--json', 'magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&dn=x&tr=http%3A%2F%2Fa']);
     expect(r.code).to.equal(0);
-    expect(JSON.parse(r.stdout)).to.include({ infoHash: 'c12fe1c06bba254a9dc9f519b335aa7c1367a88a', name: 'x' });
+    expect(JSON.parse(r.stdout)).to.include({ infoHash: 'c12fe1c06bba254a9dc9f519b335aa7c1367a88a', name: 'x', version: 1 });
+    const v2 = 'ab'.repeat(32);
+    const hybrid = await runCli(['info', '--json', `magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&xt=urn:btmh:1220${v2}`]);
+    expect(JSON.parse(hybrid.stdout)).to.include({ infoHashV2: v2, version: 'hybrid' });
   });
 
   describe('usage errors exit 2', () => {

@@ -49,13 +49,15 @@ export async function transmissionCreate(o: CreateOptions & { pieceSizeKiB?: num
 /**
  * `lt_driver.py create`: libtorrent's default is a hybrid v1+v2 torrent with BEP 47 pad files.
  *
- * @param o - options; `pieceSize` in bytes (0 = libtorrent's choice), `v1Only` for a plain v1 torrent
- * @returns the v1 info-hash, lowercase hex
+ * @param o - options; `pieceSize` in bytes (0 = libtorrent's choice), `v1Only` for a plain v1
+ *   torrent, `v2Only` for a BEP 52 v2-only one
+ * @returns the v1 info-hash (the v2 one for `v2Only`), lowercase hex
  */
-export async function ltCreate(o: CreateOptions & { pieceSize?: number; v1Only?: boolean }): Promise<string> {
+export async function ltCreate(o: CreateOptions & { pieceSize?: number; v1Only?: boolean; v2Only?: boolean }): Promise<string> {
   const args = [LT_DRIVER, 'create', o.path, o.out, '--tracker', o.tracker];
   if (o.pieceSize !== undefined) args.push('--piece-size', String(o.pieceSize));
   if (o.v1Only) args.push('--v1-only');
+  if (o.v2Only) args.push('--v2-only');
   const { lines } = await run(PYTHON, args, { name: 'lt-create' });
   return lines.at(-1)?.trim() ?? '';
 }
@@ -75,10 +77,17 @@ export async function transmissionShowInfoHash(torrent: string): Promise<string>
 
 /** What libtorrent reads from a .torrent (`lt_driver.py infohash --json`). */
 export interface LtTorrentInfo {
+  /** v1 info-hash (all zeros for a v2-only torrent). */
   infoHash: string;
+  /** v2 info-hash, SHA-256 (all zeros for a v1-only torrent). */
+  infoHashV2: string;
+  hasV1: boolean;
+  hasV2: boolean;
+  /** `lt.make_magnet_uri`. */
+  magnet: string;
   name: string;
-  /** In the info dict's order; `pad` marks BEP 47 pad files. */
-  files: { path: string; size: number; pad: boolean }[];
+  /** In the info dict's order; `pad` marks BEP 47 pad files; `root` is the v2 pieces root (hex). */
+  files: { path: string; size: number; pad: boolean; root: string | null }[];
   pieceLength: number;
   numPieces: number;
   totalSize: number;

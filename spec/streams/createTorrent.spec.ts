@@ -7,7 +7,10 @@ import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { CreateTorrentError } from '../../src/errors.js';
 import { pieceHash, readTorrent } from '../../src/index.js';
 import { createTorrent, type CreateTorrentEvent } from '../../src/streams/create/createTorrent.js';
+import { PieceHasher } from '../../src/protocol/metainfo/index.js';
+import { FileMerkleHasher } from '../../src/protocol/merkle/index.js';
 import { content } from '../protocol/metainfo/fixtures.js';
+import { v2Torrent } from '../protocol/metainfo/v2Fixtures.js';
 
 async function done(path: string, config = {}): Promise<Extract<CreateTorrentEvent, { type: 'done' }>> {
   const last = await lastValueFrom(createTorrent(path, config));
@@ -51,6 +54,45 @@ describe('createTorrent', () => {
     }
     await writeFile(join(dir, 'out.torrent'), bytes);
     expect((await readTorrent(join(dir, 'out.torrent'))).infoHash).to.equal(torrent.infoHash);
+  });
+
+  describe('v2 and hybrid (BEP 52)', () => {
+    const dataOf = (path: string): Uint8Array => content(sizes[path]!, Object.keys(sizes).indexOf(path) + 1);
+
+    it('v2: the same info dict as the in-memory builder, roots of each file\'s own tree', async () => {
+      const { torrent } = await done(join(dir, 'tree'), { version: 'v2', pieceLength: 32768, creationDate: null });
+      expect(torrent.version).to.equal(2);
+      const fixture = v2Torrent(Object.keys(sizes).map((p) => ({ path: p.split('/'), data: dataOf(p) })), { name: 'tree', pieceLength: 32768 });
+      const { parseMetainfo } = await import('../../src/protocol/metainfo/index.js');
+      expect(Buffer.from(torrent.infoBytes).equals(Buffer.from(parseMetainfo(fixture).infoBytes))).to.equal(true);
+      for (const f of torrent.files.filter((x) => !x.pad && x.length > 0)) {
+        const h = new FileMerkleHasher(32768);
+        h.update(dataOf(f.path.join('/')));
+        expect(f.piecesRoot).to.deep.equal(h.digest().piecesRoot);
+      }
+    });
+
+    it('hybrid: SHA-1 pieces over the padded layout, v2 roots, one read pass', async () => {
+      const events = await lastValueFrom(createTorrent(join(dir, 'tree'), { version: 'hybrid', pieceLength: 16384 }).pipe(toArray()));
+      const last = events.at(-1)!;
+      if (last.type !== 'done') throw new Error('no result');
+      const progress = events.filter((e) => e.type === 'progress');
+      expect(progress.at(-1)).to.deep.include({ bytesHashed: 104_005, totalBytes: 104_005 });
+      const t = last.torrent;
+      expect(t.version).to.equal('hybrid');
+      const v1 = new PieceHasher(16384);
+      for (const f of t.files) v1.update(f.pad ? new Uint8Array(f.length) : dataOf(f.path.join('/')));
+      expect(Buffer.from(v1.digest()).equals(Buffer.from(t.pieces))).to.equal(true);
+      expect(t.files.filter((f) => !f.pad && f.length > 0).every((f) => f.offset % 16384 === 0)).to.equal(true);
+    });
+
+    it('orders files by UTF-8 bytes, as the file tree dict sorts them (not by UTF-16)', async () => {
+      const names = ['\u{1F600}.bin', '\uFFFD.bin', 'a.bin'];
+      await mkdir(join(dir, 'u'));
+      for (const [i, n] of names.entries()) await writeFile(join(dir, 'u', n), content(20_000, i + 1));
+      const { torrent } = await done(join(dir, 'u'), { version: 'hybrid', pieceLength: 16384 });
+      expect(torrent.files.filter((f) => !f.pad).map((f) => f.path[0])).to.deep.equal(['a.bin', '\uFFFD.bin', '\u{1F600}.bin']);
+    });
   });
 
   it('is deterministic without a creation date', async () => {

@@ -4,7 +4,8 @@
  * @module
  */
 import { join } from 'node:path';
-import type { Observable } from 'rxjs';
+import { throwError, type Observable } from 'rxjs';
+import { MetainfoError } from '../errors.js';
 import { parseMagnet, type MagnetLink, type Torrent } from '../protocol/metainfo/index.js';
 import { createClient, type ClientComponents, type ClientConfig } from './client/createClient.js';
 import type { SessionComponents, SessionConfig } from './session/sessionConfig.js';
@@ -31,7 +32,8 @@ export interface SeedConfig extends ClientConfig, Omit<SessionConfig, 'mode' | '
  * download(t, cfg) ──starting──downloading(0.1)──…──seeding──…    (…──done| with seed: false)
  * ```
  *
- * @param source - a torrent, a parsed magnet link, or a `magnet:?` URI
+ * @param source - a torrent, a parsed magnet link, or a `magnet:?` URI (v1 or hybrid; a v2-only
+ *   one errors with `ERR_METAINFO_V2_ONLY` until the session verifies v2 pieces)
  * @param config - where to save, who to connect to, limits
  * @param components - storage, scheduler, RNG, announce function
  * @returns cold session state snapshots; unsubscribing stops cleanly (announces `stopped`)
@@ -46,12 +48,12 @@ export function download(
   config: DownloadConfig = {},
   components: ClientComponents & SessionComponents = {},
 ): Observable<SessionState> {
+  const link = typeof source === 'string' ? parseMagnet(source) : source;
+  if (link.version === 2) return v2Only();
   const client = createClient(config, components);
-  if (typeof source === 'string' || !('pieces' in source)) {
-    return client.addMagnet(typeof source === 'string' ? parseMagnet(source) : source, config);
-  }
-  const path = config.path ?? join(config.dir ?? '.', source.name);
-  return client.add(source, { ...config, path, mode: 'download' }, { storage: components.storage });
+  if (!('pieces' in link)) return client.addMagnet(link, config);
+  const path = config.path ?? join(config.dir ?? '.', link.name);
+  return client.add(link, { ...config, path, mode: 'download' }, { storage: components.storage });
 }
 
 /**
@@ -67,5 +69,14 @@ export function download(
  * ```
  */
 export function seed(torrent: Torrent, config: SeedConfig, components: ClientComponents & SessionComponents = {}): Observable<SessionState> {
+  if (torrent.version === 2) return v2Only();
   return createClient(config, components).add(torrent, { ...config, mode: 'seed', seed: true }, { storage: components.storage });
+}
+
+/** A v2-only torrent or magnet: the session cannot verify v2 pieces yet (issue 22). */
+function v2Only(): Observable<never> {
+  return throwError(() => new MetainfoError(
+    'ERR_METAINFO_V2_ONLY',
+    'downloading and seeding BitTorrent v2-only torrents is not supported yet (v1 and hybrid torrents are)',
+  ));
 }

@@ -2,8 +2,8 @@
 """libtorrent 2.0.x driver for rxtorrent's interop specs (run with /usr/bin/python3).
 
 Subcommands (see spec/helpers/clients.ts for the TypeScript side):
-  infohash TORRENT [--json]
-  create PATH OUT --tracker URL [--tracker URL ...] [--piece-size N] [--v1-only]
+  infohash TORRENT [--json]                       (--json: also v2 hash, has_v1/has_v2, roots, magnet)
+  create PATH OUT --tracker URL [--tracker URL ...] [--piece-size N] [--v1-only | --v2-only]
   recheck TORRENT SAVE_PATH                       -> "VALID <have> <total>"
   seed TORRENT SAVE_PATH --port P [--seed-mode] [--peer IP:PORT ...]
   leech (TORRENT | --magnet URI) SAVE_PATH --port P [--peer IP:PORT ...] [--exit-when-done]
@@ -81,11 +81,14 @@ def cmd_infohash(a):
         out(ti.num_pieces(), ti.total_size())
         return 0
     fs = ti.files()
+    ih = ti.info_hashes()
     files = [{'path': fs.file_path(i), 'size': fs.file_size(i),
-              'pad': bool(fs.file_flags(i) & lt.file_storage.flag_pad_file)}
+              'pad': bool(fs.file_flags(i) & lt.file_storage.flag_pad_file),
+              'root': str(fs.root(i)) if ih.has_v2() else None}
              for i in range(fs.num_files())]
     out(json.dumps({
-        'infoHash': v1, 'name': ti.name(), 'files': files,
+        'infoHash': v1, 'infoHashV2': str(ih.v2), 'hasV1': ih.has_v1(), 'hasV2': ih.has_v2(),
+        'magnet': lt.make_magnet_uri(ti), 'name': ti.name(), 'files': files,
         'pieceLength': ti.piece_length(), 'numPieces': ti.num_pieces(),
         'totalSize': ti.total_size(), 'trackers': [t.url for t in ti.trackers()],
         'v2': ti.info_hashes().has_v2(),
@@ -97,7 +100,7 @@ def cmd_create(a):
     path = os.path.abspath(a.path)
     fs = lt.file_storage()
     lt.add_files(fs, path)
-    flags = lt.create_torrent.v1_only if a.v1_only else 0
+    flags = lt.create_torrent.v1_only if a.v1_only else lt.create_torrent.v2_only if a.v2_only else 0
     ct = lt.create_torrent(fs, a.piece_size, flags=flags)
     for tier, url in enumerate(a.tracker or []):
         ct.add_tracker(url, tier)
@@ -105,7 +108,8 @@ def cmd_create(a):
     lt.set_piece_hashes(ct, os.path.dirname(path))
     with open(a.out, 'wb') as f:
         f.write(lt.bencode(ct.generate()))
-    out(str(lt.torrent_info(a.out).info_hashes().v1))
+    ih = lt.torrent_info(a.out).info_hashes()
+    out(str(ih.v2) if a.v2_only else str(ih.v1))
     return 0
 
 
@@ -225,6 +229,7 @@ def main():
     s.add_argument('--tracker', action='append')
     s.add_argument('--piece-size', type=int, default=0)
     s.add_argument('--v1-only', action='store_true')
+    s.add_argument('--v2-only', action='store_true')
     s = sub.add_parser('recheck')
     s.add_argument('torrent')
     s.add_argument('save_path')

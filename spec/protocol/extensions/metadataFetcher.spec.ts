@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { ExtensionError } from '../../../src/errors.js';
 import { encodeBencode } from '../../../src/protocol/bencode/index.js';
 import {
@@ -43,6 +44,21 @@ describe('MetadataFetcher (BEP 9 download side)', () => {
     expect(parseInfoDict(last.done!).infoHashBytes).to.deep.equal(HASH);
     expect(f.status.state).to.equal('done');
     expect(f.tick(1_000_000)).to.deep.equal({ requests: [], dropPeers: [] });
+  });
+
+  it('v2 magnets (BEP 52): the metadata must have the SHA-256, and the swarm id must fit it', () => {
+    const v2 = new Uint8Array(createHash('sha256').update(SMALL).digest());
+    const fetch = (config: Omit<MetadataFetcherConfig, 'maxHashFailures'>) => {
+      const f = new MetadataFetcher({ ...config, maxHashFailures: 1 });
+      f.peerJoined('a', SMALL.length, 0);
+      return f.received('a', data(0, SMALL), 1);
+    };
+    expect(fetch({ infoHash: v2.subarray(0, 20), infoHashV2: v2 }).done).to.deep.equal(SMALL); // v2-only: truncated id
+    expect(fetch({ infoHash: sha1(SMALL), infoHashV2: v2 }).done).to.deep.equal(SMALL); // hybrid: both hashes
+    const wrongV2 = v2.map((b, i) => (i === 31 ? b ^ 1 : b));
+    expect(fetch({ infoHash: sha1(SMALL), infoHashV2: wrongV2 }).failed?.code).to.equal('ERR_EXT_METADATA_HASH_MISMATCH');
+    expect(fetch({ infoHash: new Uint8Array(20), infoHashV2: v2 }).failed?.code).to.equal('ERR_EXT_METADATA_HASH_MISMATCH');
+    expect(extCode(() => new MetadataFetcher({ infoHash: sha1(SMALL), infoHashV2: v2.subarray(1) }))).to.equal('ERR_EXT_INVALID_ARGUMENT');
   });
 
   it('spreads pieces over peers', () => {

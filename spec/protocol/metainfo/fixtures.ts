@@ -86,7 +86,7 @@ export function malformedTorrents(): [string, Uint8Array, string][] {
     ['duplicate path', multi([{ length: 10000, path: ['a'] }, { length: 10000, path: ['a'] }]), 'ERR_METAINFO_DUPLICATE_PATH'],
     ['file and folder clash', multi([{ length: 10000, path: ['a'] }, { length: 10000, path: ['a', 'b'] }]), 'ERR_METAINFO_DUPLICATE_PATH'],
     ['no content', rawTorrent(singleInfo({ length: 0, pieces: new Uint8Array(0) })), 'ERR_METAINFO_BAD_LENGTH'],
-    ['v2 only', rawTorrent({ name: 'a', 'piece length': 16384, 'meta version': 2, 'file tree': {} }), 'ERR_METAINFO_V2_ONLY'],
+    ['v2 with an empty file tree', rawTorrent({ name: 'a', 'piece length': 16384, 'meta version': 2, 'file tree': {} }), 'ERR_METAINFO_NO_FILES'],
     ['over the size cap', rawTorrent(singleInfo({ junk: new Uint8Array(33 * 1024 * 1024) })), 'ERR_BENCODE_TOO_LARGE'],
   ];
 }

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { MagnetError } from '../../../src/errors.js';
-import { formatMagnet, magnetOf, parseMagnet, parseMetainfo } from '../../../src/protocol/metainfo/index.js';
+import { formatMagnet, magnetOf, parseMagnet, parseMetainfo, type TorrentVersion } from '../../../src/protocol/metainfo/index.js';
 import { multiFileTorrent } from './fixtures.js';
+import { filesOf, v2Torrent } from './v2Fixtures.js';
 
 const HEX = 'c12fe1c06bba254a9dc9f519b335aa7c1367a88a';
 
@@ -65,11 +66,54 @@ describe('magnet links', () => {
     expect(m.trackers).to.have.length(3);
   });
 
+  describe('BitTorrent v2 (BEP 52)', () => {
+    const V2 = 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'b'.repeat(8);
+
+    it('a v2-only link: btmh 1220 + SHA-256, swarm id its first 20 bytes', () => {
+      const m = parseMagnet(`magnet:?xt=urn:btmh:1220${V2.toUpperCase()}&dn=x`);
+      expect(m.version).to.equal(2);
+      expect(m.infoHashV2).to.equal(V2);
+      expect(m.infoHashV2Bytes).to.deep.equal(Buffer.from(V2, 'hex'));
+      expect(m.infoHash).to.equal(V2.slice(0, 40));
+      expect(formatMagnet(m)).to.equal(`magnet:?xt=urn:btmh:1220${V2}&dn=x`);
+    });
+
+    it('a hybrid link has both xt (in either order); the swarm id is the v1 hash', () => {
+      for (const uri of [`magnet:?xt=urn:btih:${HEX}&xt=urn:btmh:1220${V2}`, `magnet:?xt=urn:btmh:1220${V2}&xt=urn:btih:${HEX}`]) {
+        const m = parseMagnet(uri);
+        expect([m.version, m.infoHash, m.infoHashV2]).to.deep.equal(['hybrid', HEX, V2]);
+        expect(formatMagnet(m)).to.equal(`magnet:?xt=urn:btih:${HEX}&xt=urn:btmh:1220${V2}`);
+      }
+      expect(parseMagnet(`magnet:?xt=urn:btih:${HEX}`).version).to.equal(1);
+    });
+
+    it('format → parse round-trips every version (property)', () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.constantFrom<TorrentVersion>(1, 2, 'hybrid'), (h1, h2, version) => {
+          const infoHashV2 = Buffer.from(h2).toString('hex');
+          const infoHash = version === 2 ? infoHashV2.slice(0, 40) : Buffer.from(h1).toString('hex');
+          const m = parseMagnet(formatMagnet({ infoHash, version, ...(version === 1 ? {} : { infoHashV2 }), trackers: [], peers: [] }));
+          expect([m.version, m.infoHash, m.infoHashV2]).to.deep.equal([version, infoHash, version === 1 ? undefined : infoHashV2]);
+        }),
+      );
+    });
+
+    it('magnetOf a v2 or hybrid torrent names its hashes', () => {
+      for (const version of ['v2', 'hybrid'] as const) {
+        const t = parseMetainfo(v2Torrent(filesOf([['a', 100]]), { version }));
+        const m = parseMagnet(magnetOf(t));
+        expect([m.version, m.infoHash, m.infoHashV2]).to.deep.equal([t.version, t.infoHash, t.infoHashV2]);
+      }
+    });
+  });
+
   describe('rejects', () => {
     const table: [string, string, string][] = [
       ['not a magnet', 'http://x', 'ERR_MAGNET_NOT_MAGNET'],
       ['no xt', 'magnet:?dn=x', 'ERR_MAGNET_NO_INFO_HASH'],
-      ['v2 only', 'magnet:?xt=urn:btmh:1220abcd', 'ERR_MAGNET_NO_INFO_HASH'],
+      ['a short btmh', 'magnet:?xt=urn:btmh:1220abcd', 'ERR_MAGNET_BAD_INFO_HASH'],
+      ['a btmh that is not SHA-256', `magnet:?xt=urn:btmh:1320${'ab'.repeat(32)}`, 'ERR_MAGNET_BAD_INFO_HASH'],
+      ['a btmh with bad hex', `magnet:?xt=urn:btmh:1220${'zz'.repeat(32)}`, 'ERR_MAGNET_BAD_INFO_HASH'],
       ['short hex', `magnet:?xt=urn:btih:${HEX.slice(2)}`, 'ERR_MAGNET_BAD_INFO_HASH'],
       ['bad hex', `magnet:?xt=urn:btih:${'z'.repeat(40)}`, 'ERR_MAGNET_BAD_INFO_HASH'],
       ['bad base32', `magnet:?xt=urn:btih:${'1'.repeat(32)}`, 'ERR_MAGNET_BAD_INFO_HASH'],

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { BencodeError, MetainfoError } from '../../../src/errors.js';
 import { encodeBencode } from '../../../src/protocol/bencode/index.js';
 import { parseInfoDict, parseMetainfo } from '../../../src/protocol/metainfo/index.js';
+import { filesOf, v2Torrent } from './v2Fixtures.js';
 import { malformedTorrents, multiFileTorrent, rawTorrent, singleInfo } from './fixtures.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -83,17 +84,20 @@ describe('parseMetainfo', () => {
     expect(t.urlList).to.deep.equal(['http://127.0.0.1/seed']);
   });
 
-  it('reads hybrid v1+v2 torrents through their v1 part', () => {
-    const t = parseMetainfo(rawTorrent({ ...singleInfo(), 'meta version': 2, 'file tree': {} }));
+  it('reads hybrid v1+v2 torrents as hybrid, with both info-hashes', () => {
+    const t = parseMetainfo(v2Torrent(filesOf([['a.bin', 20000]]), { version: 'hybrid', pieceLength: 16384 }));
     expect(t.hybrid).to.equal(true);
+    expect(t.version).to.equal('hybrid');
     expect(t.pieceCount).to.equal(2);
+    expect(t.infoHashV2).to.have.length(64);
   });
 
-  it('ignores BEP 52 piece layers keyed by binary hashes', () => {
+  it('ignores a piece layers dict keyed by binary hashes beside a v1 info dict', () => {
     const layers = Buffer.concat([enc('d32:'), Buffer.alloc(32, 0xff), enc('0:e')]);
-    const t = rawTorrent({ ...singleInfo(), 'meta version': 2 });
+    const t = rawTorrent(singleInfo());
     const withLayers = Buffer.concat([t.subarray(0, t.length - 1), enc('12:piece layers'), layers, enc('e')]);
     expect(parseMetainfo(withLayers).infoHash).to.equal(parseMetainfo(t).infoHash);
+    expect(parseMetainfo(withLayers).version).to.equal(1);
   });
 
   it('parses a bare info dict (BEP 9 metadata)', () => {

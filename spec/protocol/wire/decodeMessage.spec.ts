@@ -22,9 +22,9 @@ describe('decodeMessage', () => {
     expect(msg.type === 'piece' && msg.block.buffer).to.equal(frame.buffer);
   });
 
-  it('knows exactly the BEP 3, 5, 6 and 10 ids', () => {
+  it('knows exactly the BEP 3, 5, 6, 10 and 52 ids', () => {
     const known = Array.from({ length: 256 }, (_, id) => id).filter(isKnownMessageId);
-    expect(known).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 16, 17, 20]);
+    expect(known).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 16, 17, 20, 21, 22, 23]);
   });
 
   describe('refuses hostile bodies with a stable code', () => {

@@ -40,7 +40,7 @@ const recorded: readonly WireMessage[] = [
   { type: 'have-none' },
   { type: 'extended', id: 2, payload: ascii('d8:msg_typei0e5:piecei0ee') },
 ];
-const unknownFrame = rawFrame(0x15, [1, 2, 3, 4, 5, 6]);
+const unknownFrame = rawFrame(0x42, [1, 2, 3, 4, 5, 6]);
 const stream = concat([handshakeBytes, ...recorded.slice(0, 10).map(encodeMessage), unknownFrame, ...recorded.slice(10).map(encodeMessage)]);
 
 type Decoded = Handshake | WireMessage;

@@ -67,6 +67,14 @@ export const wireMessageArb: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.integer({ min: 0, max: 0xffff }).map((port): WireMessage => ({ type: 'port', port })),
   fc.record({ id: fc.integer({ min: 0, max: 255 }), payload: bytesArb(128) })
     .map((r): WireMessage => ({ type: 'extended', ...r })),
+  fc.record({ piecesRoot: bytesArb(32, 32), baseLayer: u32Arb, index: u32Arb, length: u32Arb, proofLayers: u32Arb })
+    .chain((r) => fc.constantFrom<WireMessage>({ type: 'hash-request', ...r }, { type: 'hash-reject', ...r })),
+  // BEP 52 `hashes`: 2^k base hashes and proofLayers - k + 1 uncles.
+  fc.record({ piecesRoot: bytesArb(32, 32), baseLayer: fc.nat(20), index: u32Arb, k: fc.nat(3), proofLayers: fc.nat(6) })
+    .chain(({ k, ...r }) => {
+      const count = 2 ** k + Math.max(0, r.proofLayers - k + 1);
+      return bytesArb(32 * count, 32 * count).map((hashes): WireMessage => ({ type: 'hashes', ...r, length: 2 ** k, hashes }));
+    }),
 );
 
 /** Random cut points splitting `length` bytes into chunks. */

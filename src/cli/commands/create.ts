@@ -1,9 +1,9 @@
 /**
- * `rxtorrent create <file|dir> -t URL... [-o out.torrent] [--piece-length SIZE] [--private] [--comment TEXT]`
+ * `rxtorrent create <file|dir> -t URL... [-o out.torrent] [--piece-length SIZE] [--private] [--comment TEXT] [--v2 | --hybrid]`
  *
  * @module
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { lastValueFrom, tap } from 'rxjs';
 import { magnetOf } from '../../protocol/metainfo/index.js';
@@ -18,6 +18,8 @@ interface CreateOptions {
   pieceLength?: string;
   private?: boolean;
   comment?: string;
+  v2?: boolean;
+  hybrid?: boolean;
 }
 
 /**
@@ -37,12 +39,15 @@ export function createCommand(): Command {
     .option('--piece-length <size>', 'bytes per piece, e.g. 256KiB (default: automatic)')
     .option('--private', 'private torrent (BEP 27): peers only from the tracker')
     .option('--comment <text>', 'free-text comment')
+    .addOption(new Option('--v2', 'BitTorrent v2 only (BEP 52): per-file SHA-256 Merkle trees').conflicts('hybrid'))
+    .option('--hybrid', 'v1 and v2 in one torrent (BEP 52 + BEP 47 pad files): usable by every client')
     .action(async (path: string, options: CreateOptions) => {
       const pieceLength = options.pieceLength === undefined ? undefined : parseSize(options.pieceLength, 'piece length');
+      const version = options.v2 === true ? 'v2' : options.hybrid === true ? 'hybrid' : 'v1';
       const started = Date.now();
       const view = progressView({ stream: process.stderr, label: 'hashing' });
       const done = await lastValueFrom(
-        createTorrent(path, { trackers: options.tracker, pieceLength, private: options.private, comment: options.comment }).pipe(
+        createTorrent(path, { trackers: options.tracker, pieceLength, private: options.private, comment: options.comment, version }).pipe(
           tap((event) => {
             if (event.type !== 'progress') return;
             const seconds = (Date.now() - started) / 1000;
@@ -61,7 +66,7 @@ export function createCommand(): Command {
       const t = done.torrent;
       process.stdout.write(
         `created ${output}: ${t.name}, ${formatBytes(t.length)}, ${t.pieceCount} pieces of ${formatBytes(t.pieceLength)}\n` +
-          `info-hash ${t.infoHash}\n${magnetOf(t)}\n`,
+          `${t.version === 2 ? '' : `info-hash ${t.infoHash}\n`}${t.infoHashV2 === undefined ? '' : `info-hash v2 ${t.infoHashV2}\n`}${magnetOf(t)}\n`,
       );
     });
 }

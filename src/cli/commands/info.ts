@@ -33,11 +33,16 @@ export function infoCommand(): Command {
     });
 }
 
-/** The JSON form of a torrent (stable field names: scripts rely on them). */
+/**
+ * The JSON form of a torrent (stable field names: scripts rely on them). `infoHash` is the 20-byte
+ * swarm id (the v1 hash, or a v2-only torrent's truncated v2 hash); `infoHashV2` the SHA-256.
+ */
 export function torrentJson(t: Torrent) {
   return {
     name: t.name,
     infoHash: t.infoHash,
+    infoHashV2: t.infoHashV2,
+    version: t.version,
     length: t.length,
     pieceLength: t.pieceLength,
     pieceCount: t.pieceCount,
@@ -58,33 +63,44 @@ function describeTorrent(t: Torrent): string {
   const files = t.files.filter((f) => !f.pad);
   const lines = [
     ['name', t.name],
-    ['info-hash', t.infoHash],
+    ...(t.version === 2 ? [] : [['info-hash', t.infoHash]]),
+    ...(t.infoHashV2 === undefined ? [] : [['info-hash v2', t.infoHashV2]]),
+    ['version', VERSION_TEXT[String(t.version)]!],
     ['size', `${formatBytes(t.length)} (${t.length} bytes)`],
     ['pieces', `${t.pieceCount} × ${formatBytes(t.pieceLength)}`],
     ['files', String(files.length)],
     ...files.map((f) => ['', `${formatBytes(f.length).padStart(10)}  ${f.relativePath}`]),
     ...t.announce.map((tier, i) => [i === 0 ? 'trackers' : '', `tier ${i + 1}: ${tier.join(' ')}`]),
     ['private', t.private ? 'yes' : 'no'],
-    ...(t.hybrid ? [['version', 'hybrid v1+v2 (used through v1)']] : []),
     ...(t.comment === undefined ? [] : [['comment', t.comment]]),
     ...(t.createdBy === undefined ? [] : [['created by', t.createdBy]]),
     ...(t.creationDate === undefined ? [] : [['created', t.creationDate.toISOString()]]),
     ['magnet', magnetOf(t)],
   ];
-  return lines.map(([k, v]) => `${k === '' ? '' : `${k}:`.padEnd(12)}${k === '' ? ' '.repeat(12) : ''}${v}\n`).join('');
+  return lines.map(([k, v]) => `${k === '' ? '' : `${k}:`.padEnd(14)}${k === '' ? ' '.repeat(14) : ''}${v}\n`).join('');
 }
 
+const VERSION_TEXT: Record<string, string> = {
+  1: 'v1 (BEP 3)',
+  2: 'v2 only (BEP 52; downloading it is not supported yet)',
+  hybrid: 'hybrid v1 + v2 (BEP 52)',
+};
+
 function magnetJson(link: MagnetLink) {
-  return { infoHash: link.infoHash, name: link.name, length: link.length, trackers: link.trackers, peers: link.peers };
+  return {
+    infoHash: link.infoHash, infoHashV2: link.infoHashV2, version: link.version ?? 1,
+    name: link.name, length: link.length, trackers: link.trackers, peers: link.peers,
+  };
 }
 
 function describeMagnet(link: MagnetLink): string {
   const rows = [
-    ['info-hash', link.infoHash],
+    ...(link.version === 2 ? [] : [['info-hash', link.infoHash]]),
+    ...(link.infoHashV2 === undefined ? [] : [['info-hash v2', link.infoHashV2]]),
     ...(link.name === undefined ? [] : [['name', link.name]]),
     ...(link.length === undefined ? [] : [['size', `${formatBytes(link.length)} (${link.length} bytes)`]]),
     ...link.trackers.map((tr, i) => [i === 0 ? 'trackers' : '', tr]),
     ...link.peers.map((pe, i) => [i === 0 ? 'peers' : '', pe]),
   ];
-  return rows.map(([k, v]) => `${k === '' ? ' '.repeat(12) : `${k}:`.padEnd(12)}${v}\n`).join('');
+  return rows.map(([k, v]) => `${k === '' ? ' '.repeat(14) : `${k}:`.padEnd(14)}${v}\n`).join('');
 }

@@ -7,7 +7,7 @@
  */
 import bencode from 'bencode';
 import { BencodeError } from '../../errors.js';
-import { scanBencode, type ScanLimits } from './scanner.js';
+import { compareBytes, scanBencode, type ScanLimits } from './scanner.js';
 
 /** A decoded bencode value: byte strings stay bytes; dict keys are strings. */
 export type BencodeValue = number | Uint8Array | BencodeValue[] | { [key: string]: BencodeValue };
@@ -68,4 +68,38 @@ function assertEncodable(value: unknown, depth: number): void {
   } else {
     throw new BencodeError('ERR_BENCODE_UNENCODABLE', `cannot bencode a ${typeof value}`, 0);
   }
+}
+
+/**
+ * Bencodes a dict from raw keys and already-encoded values, sorted by raw key bytes (BEP 3). For
+ * what the `bencode` package cannot encode canonically: binary keys (BEP 52 `piece layers` is keyed
+ * by 32-byte hashes) and keys whose UTF-16 order differs from their UTF-8 byte order (file names
+ * with characters beyond U+FFFF beside ones above U+E000).
+ *
+ * @param entries - `[key, encoded value]` pairs with distinct keys
+ * @returns the encoded dict
+ * @throws {@link BencodeError} `ERR_BENCODE_UNENCODABLE` for a repeated key
+ * @example
+ * ```ts
+ * encodeRawDict([[root, encodeBencode(layer)]]); // d32:<root>N:<layer>e
+ * ```
+ */
+export function encodeRawDict(entries: readonly (readonly [Uint8Array, Uint8Array])[]): Uint8Array {
+  const sorted = [...entries].sort((a, b) => compareBytes(a[0], b[0]));
+  const ascii = new TextEncoder();
+  const parts: Uint8Array[] = [new Uint8Array([0x64])];
+  sorted.forEach(([key, value], i) => {
+    if (i > 0 && compareBytes(sorted[i - 1]![0], key) === 0) {
+      throw new BencodeError('ERR_BENCODE_UNENCODABLE', 'repeated dict key', 0);
+    }
+    parts.push(ascii.encode(`${key.length}:`), key, value);
+  });
+  parts.push(new Uint8Array([0x65]));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

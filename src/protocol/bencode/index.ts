@@ -1,4 +1,4 @@
-export { scanBencode, scanBencodePrefix, dictSpans, compareBytes, DEFAULT_MAX_BENCODE_BYTES, DEFAULT_MAX_BENCODE_DEPTH } from './scanner.js';
-export type { Span, ScanLimits } from './scanner.js';
-export { decodeBencode, encodeBencode } from './codec.js';
+export { scanBencode, scanBencodePrefix, dictSpans, dictEntries, stringAt, compareBytes, DEFAULT_MAX_BENCODE_BYTES, DEFAULT_MAX_BENCODE_DEPTH } from './scanner.js';
+export type { Span, ScanLimits, DictEntry } from './scanner.js';
+export { decodeBencode, encodeBencode, encodeRawDict } from './codec.js';
 export type { BencodeValue, BencodeInput } from './codec.js';

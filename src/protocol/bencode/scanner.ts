@@ -143,6 +143,58 @@ export function dictSpans(bytes: Uint8Array, limits: ScanLimits = {}): Map<strin
   return spans;
 }
 
+/** One entry of a dict, as raw bytes: the key's content and the span of its value. */
+export interface DictEntry {
+  /** The key's bytes (a view into the input; keys may be binary, e.g. BEP 52 `piece layers`). */
+  readonly key: Uint8Array;
+  /** The encoded value. */
+  readonly value: Span;
+}
+
+/**
+ * The entries of the dict whose encoding spans `span`, in the order they appear in the bytes, with
+ * raw keys. For bytes that already passed {@link scanBencode}: order-preserving and binary-safe
+ * where a decoded JS object is neither (integer-like keys such as `"10"` and `"9"` enumerate in
+ * numeric order, and binary keys cannot be decoded at all).
+ *
+ * @param bytes - input already validated by a scan
+ * @param span - the span of a dict inside `bytes`
+ * @returns the entries, in input order
+ * @throws {@link BencodeError} `ERR_BENCODE_NOT_A_DICT` when the span does not hold a dict
+ * @example
+ * ```ts
+ * for (const { key, value } of dictEntries(bytes, spans.get('piece layers')!)) { ... }
+ * ```
+ */
+export function dictEntries(bytes: Uint8Array, span: Span): DictEntry[] {
+  if (bytes[span.start] !== D) throw new BencodeError('ERR_BENCODE_NOT_A_DICT', 'value is not a dict', span.start);
+  const scanner = new Scanner(bytes, Number.MAX_SAFE_INTEGER, false, false);
+  const entries: DictEntry[] = [];
+  let pos = span.start + 1;
+  while (pos < span.end && bytes[pos] !== E) {
+    const keyEnd = scanner.skipString(pos);
+    const valueEnd = scanner.skipValue(keyEnd, 1);
+    entries.push({ key: scanner.stringContent(pos, keyEnd), value: { start: keyEnd, end: valueEnd } });
+    pos = valueEnd;
+  }
+  return entries;
+}
+
+/**
+ * The content of the byte string whose encoding spans `span` (a view), or undefined when the
+ * span holds another type.
+ *
+ * @example
+ * ```ts
+ * const layer = stringAt(bytes, entry.value); // the concatenated hashes of one piece layer
+ * ```
+ */
+export function stringAt(bytes: Uint8Array, span: Span): Uint8Array | undefined {
+  const c = bytes[span.start];
+  if (c === undefined || c < ZERO || c > NINE) return undefined;
+  return bytes.subarray(bytes.indexOf(COLON, span.start) + 1, span.end);
+}
+
 function decodeKey(key: Uint8Array): string | undefined {
   try {
     return utf8.decode(key);

@@ -12,6 +12,12 @@ import type { PeerKey } from '../scheduler/events.js';
 export interface MetadataFetcherConfig {
   /** The 20-byte info-hash of the magnet link: the SHA-1 the metadata must have. */
   readonly infoHash: Uint8Array;
+  /**
+   * BEP 52: the 32-byte v2 info-hash of a v2 or hybrid magnet link (`xt=urn:btmh:`). The metadata
+   * must then have this SHA-256, and `infoHash` is either its SHA-1 (hybrid) or this hash's first
+   * 20 bytes (v2-only).
+   */
+  readonly infoHashV2?: Uint8Array;
   /** Largest metadata fetched. @default DEFAULT_MAX_METADATA_SIZE (16 MiB) */
   readonly maxMetadataSize?: number;
   /** Requests in flight per peer. @default 2 */

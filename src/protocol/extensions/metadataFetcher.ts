@@ -19,6 +19,7 @@
  */
 import { ExtensionError } from '../../errors.js';
 import { copyOf, equalBytes } from '../bytes.js';
+import { sha256 } from '../merkle/merkle.js';
 import { sha1 } from '../metainfo/pieceHasher.js';
 import type { PeerKey } from '../scheduler/events.js';
 import { checkInteger } from './checks.js';
@@ -39,7 +40,7 @@ interface Out {
  *
  * @example
  * ```ts
- * const fetcher = new MetadataFetcher({ infoHash: magnet.infoHashBytes });
+ * const fetcher = new MetadataFetcher({ infoHash: magnet.infoHashBytes, infoHashV2: magnet.infoHashV2Bytes });
  * act(fetcher.peerJoined(key, handshake.metadataSize, now)); // on each extension handshake
  * act(fetcher.received(key, decodeMetadataMessage(payload), now));
  * act(fetcher.tick(now));                                     // every second or so
@@ -48,6 +49,7 @@ interface Out {
  */
 export class MetadataFetcher {
   readonly #infoHash: Uint8Array;
+  readonly #infoHashV2: Uint8Array | undefined;
   readonly #peers: MetadataPeers;
   readonly #timeoutMs: number;
   readonly #retryDelayMs: number;
@@ -70,6 +72,8 @@ export class MetadataFetcher {
   constructor(config: MetadataFetcherConfig) {
     checkInteger('infoHash length', config.infoHash.length, 20, 20);
     this.#infoHash = copyOf(config.infoHash);
+    if (config.infoHashV2 !== undefined) checkInteger('infoHashV2 length', config.infoHashV2.length, 32, 32);
+    this.#infoHashV2 = config.infoHashV2 === undefined ? undefined : copyOf(config.infoHashV2);
     this.#peers = new MetadataPeers({
       maxMetadataSize: checkInteger('maxMetadataSize', config.maxMetadataSize ?? DEFAULT_MAX_METADATA_SIZE, 1, 0x7fffffff),
       maxFailuresPerPeer: checkInteger('maxFailuresPerPeer', config.maxFailuresPerPeer ?? 3, 1, 1000),
@@ -196,6 +200,13 @@ export class MetadataFetcher {
     }
   }
 
+  /** SHA-1 equals the info-hash; with a v2 hash, SHA-256 equals it too (or gives the truncated info-hash). */
+  #matches(bytes: Uint8Array): boolean {
+    if (this.#infoHashV2 === undefined) return equalBytes(sha1(bytes), this.#infoHash);
+    const v2 = sha256(bytes);
+    return equalBytes(v2, this.#infoHashV2) && (equalBytes(v2.subarray(0, 20), this.#infoHash) || equalBytes(sha1(bytes), this.#infoHash));
+  }
+
   #ask(peer: MetadataPeer, piece: number, now: number, out: Out): void {
     this.#peers.ask(peer, piece, now);
     out.requests.push({ peer: peer.key, piece });
@@ -206,7 +217,7 @@ export class MetadataFetcher {
     this.#attempt = undefined;
     this.#source = undefined;
     const bytes = attempt.bytes();
-    if (equalBytes(sha1(bytes), this.#infoHash)) {
+    if (this.#matches(bytes)) {
       for (const liar of this.#suspect?.liars(bytes) ?? []) {
         if (this.#peers.get(liar) !== undefined) this.#blame(liar, 'ERR_EXT_METADATA_HASH_MISMATCH', 'sent a bad metadata piece', out);
       }

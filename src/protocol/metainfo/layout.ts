@@ -121,3 +121,48 @@ export function piecesOfFile(
     last: Math.floor((file.offset + file.length - 1) / torrent.pieceLength),
   };
 }
+
+/** Where a piece of a v2 or hybrid torrent lies: in one file, from a piece boundary of it. */
+export interface V2PieceLocation {
+  /** Index into `torrent.files` of the (non-pad) file holding the piece. */
+  readonly fileIndex: number;
+  /** The piece's index inside that file (0 for its first piece). */
+  readonly filePiece: number;
+  /**
+   * Bytes of the file in the piece: `pieceLength`, or less for the file's last piece. The rest of
+   * the piece (up to `pieceSize`) is pad file, zeros never written to disk.
+   */
+  readonly dataLength: number;
+}
+
+/**
+ * The v2 mapping of piece `index` (BEP 52: pieces never span files; each non-empty file starts at
+ * a piece boundary). For a v2 or hybrid torrent, `files` already holds the pad files that give that
+ * alignment, so `fileSpans`, `pieceSize` and storage work unchanged; this names the file and the
+ * piece inside it that v2 hashes are about. O(log files).
+ *
+ * @param torrent - a v2 or hybrid torrent
+ * @param index - a piece index
+ * @returns the file, its piece, and the bytes of data
+ * @throws RangeError for an index out of range or a torrent that is not piece-aligned (v1)
+ * @example
+ * ```ts
+ * const { fileIndex, filePiece, dataLength } = pieceInFile(torrent, 7);
+ * ```
+ */
+export function pieceInFile(torrent: Pick<Torrent, 'pieceLength' | 'pieceCount' | 'files'>, index: number): V2PieceLocation {
+  if (!Number.isInteger(index) || index < 0 || index >= torrent.pieceCount) {
+    throw new RangeError(`piece ${index} out of range 0..${torrent.pieceCount - 1}`);
+  }
+  const start = index * torrent.pieceLength;
+  const fileIndex = firstFileAt(torrent.files, start);
+  const file = torrent.files[fileIndex];
+  if (file === undefined || file.pad || file.offset % torrent.pieceLength !== 0 || file.offset > start) {
+    throw new RangeError(`piece ${index} does not start inside a piece-aligned file: not a v2 layout`);
+  }
+  return {
+    fileIndex,
+    filePiece: (start - file.offset) / torrent.pieceLength,
+    dataLength: Math.min(torrent.pieceLength, file.offset + file.length - start),
+  };
+}

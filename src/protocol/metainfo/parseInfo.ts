@@ -1,13 +1,18 @@
 /**
- * The v1 `info` dict → name, piece geometry and file layout. Hybrid v1+v2 dicts are read through
- * their v1 fields; v2-only dicts are refused with a clear error.
+ * The `info` dict → name, piece geometry and file layout: v1 (BEP 3), v2 (BEP 52 `file tree`)
+ * or hybrid (both, checked to describe the same data).
  *
  * @see https://www.bittorrent.org/beps/bep_0003.html#info-dictionary
  * @see https://www.bittorrent.org/beps/bep_0047.html (pad files)
+ * @see https://www.bittorrent.org/beps/bep_0052.html
  * @module
  */
 import { MetainfoError } from '../../errors.js';
+import { dictSpans } from '../bencode/index.js';
+import { isPowerOfTwo } from '../merkle/index.js';
 import { bytes, int, isDict, optInt, optList, optText, text, type Dict } from './fields.js';
+import { parseFileTree } from './fileTree.js';
+import { attachPieceLayers, checkHybrid, v2Layout } from './parseV2.js';
 import { checkSegment } from './paths.js';
 import type { Torrent, TorrentFile } from './torrent.js';
 
@@ -17,29 +22,76 @@ export const MAX_PIECE_LENGTH = 256 * 1024 * 1024;
 export const MAX_FILES = 1_000_000;
 
 /** The fields of {@link Torrent} that come from the info dict. */
-export type InfoFields = Pick<Torrent, 'name' | 'pieceLength' | 'pieceCount' | 'pieces' | 'length' | 'files' | 'multiFile' | 'private' | 'hybrid'>;
+export type InfoFields = Pick<
+  Torrent,
+  'name' | 'pieceLength' | 'pieceCount' | 'pieces' | 'length' | 'files' | 'multiFile' | 'private' | 'hybrid' | 'version'
+>;
 
 /**
- * Validates a decoded v1 info dict.
+ * Validates a decoded info dict. `meta version` is read first (BEP 52: an unknown version is
+ * reported as such, before any other check).
  *
  * @param info - the decoded `info` dict
+ * @param infoBytes - its raw bytes (v2: the order of `file tree`); may be omitted for a v1 dict
+ * @param pieceLayers - the metainfo's `piece layers` by hex root, verified here against the roots;
+ *   undefined when absent (a bare info dict, or a `.torrent` without them: fetch them from peers)
  * @returns name, geometry and files
  * @throws {@link MetainfoError} for any missing, mistyped or inconsistent field
  * @example
  * ```ts
- * const { pieceLength, files } = parseInfo(decoded.info);
+ * const { pieceLength, files, version } = parseInfo(decoded, infoBytes);
  * ```
  */
-export function parseInfo(info: Dict): InfoFields {
-  const hybrid = optInt(info, 'meta version') === 2;
-  if (info.pieces === undefined && info['file tree'] !== undefined) {
-    throw new MetainfoError('ERR_METAINFO_V2_ONLY', 'BitTorrent v2-only torrents are not supported yet');
+export function parseInfo(
+  info: Dict,
+  infoBytes?: Uint8Array,
+  pieceLayers?: ReadonlyMap<string, Uint8Array | undefined>,
+): InfoFields {
+  const metaVersion = optInt(info, 'meta version');
+  if (metaVersion !== undefined && metaVersion !== 2) {
+    throw new MetainfoError('ERR_METAINFO_UNKNOWN_VERSION', `meta version ${metaVersion}: only 2 (BEP 52) is known`);
   }
-  const name = checkSegment(optText(info, 'name.utf-8') ?? text(bytes(info, 'name')), 'name');
-  const pieceLength = int(info, 'piece length');
+  if (metaVersion === undefined && info['file tree'] !== undefined) {
+    throw new MetainfoError('ERR_METAINFO_MISSING_FIELD', 'missing field "meta version" beside "file tree"');
+  }
+  if (metaVersion === undefined) return { ...parseV1(info), version: 1, hybrid: false };
+  if (infoBytes === undefined) throw new RangeError('a v2 info dict needs its raw bytes');
+  return parseV2(info, infoBytes, pieceLayers);
+}
+
+function parseV2(info: Dict, infoBytes: Uint8Array, pieceLayers: ReadonlyMap<string, Uint8Array | undefined> | undefined): InfoFields {
+  const pieceLength = checkPieceLength(int(info, 'piece length'));
+  if (!isPowerOfTwo(pieceLength) || pieceLength < 16384) {
+    throw new MetainfoError('ERR_METAINFO_BAD_PIECE_LENGTH', `v2 piece length ${pieceLength} is not a power of two ≥ 16 KiB`);
+  }
+  const span = dictSpans(infoBytes).get('file tree');
+  if (span === undefined) throw new MetainfoError('ERR_METAINFO_MISSING_FIELD', 'missing field "file tree"');
+  const tree = parseFileTree(infoBytes, span);
+  const declared = checkSegment(optText(info, 'name.utf-8') ?? text(bytes(info, 'name')), 'name');
+  const name = tree.single ? tree.files[0]!.path[0]! : declared;
+  const v2 = v2Layout(tree.files, name, tree.single, pieceLength);
+  const hybrid = info.pieces !== undefined;
+  const v1 = hybrid ? parseV1(info) : undefined;
+  const files = attachPieceLayers(v1 === undefined ? v2 : checkHybrid(v1.files, v2, pieceLength), pieceLength, pieceLayers);
+  const last = files[files.length - 1]!;
+  const length = last.offset + last.length;
+  if (length === 0) throw new MetainfoError('ERR_METAINFO_BAD_LENGTH', 'the torrent has no content');
+  return {
+    name: v1?.name ?? name, pieceLength, pieceCount: Math.ceil(length / pieceLength), pieces: v1?.pieces ?? new Uint8Array(0),
+    length, files, multiFile: !tree.single, private: optInt(info, 'private') === 1, hybrid, version: hybrid ? 'hybrid' : 2,
+  };
+}
+
+function checkPieceLength(pieceLength: number): number {
   if (pieceLength <= 0 || pieceLength > MAX_PIECE_LENGTH) {
     throw new MetainfoError('ERR_METAINFO_BAD_PIECE_LENGTH', `piece length ${pieceLength} is out of range`);
   }
+  return pieceLength;
+}
+
+function parseV1(info: Dict): Omit<InfoFields, 'version' | 'hybrid'> {
+  const name = checkSegment(optText(info, 'name.utf-8') ?? text(bytes(info, 'name')), 'name');
+  const pieceLength = checkPieceLength(int(info, 'piece length'));
   const multiFile = info.files !== undefined;
   const files = multiFile ? parseFiles(info, name) : [singleFile(info, name)];
   const last = files[files.length - 1];
@@ -53,7 +105,7 @@ export function parseInfo(info: Dict): InfoFields {
       `"pieces" holds ${pieces.length} bytes; ${pieceCount} pieces need ${pieceCount * 20}`,
     );
   }
-  return { name, pieceLength, pieceCount, pieces, length, files, multiFile, private: optInt(info, 'private') === 1, hybrid };
+  return { name, pieceLength, pieceCount, pieces, length, files, multiFile, private: optInt(info, 'private') === 1 };
 }
 
 function singleFile(info: Dict, name: string): TorrentFile {

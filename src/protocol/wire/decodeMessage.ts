@@ -11,6 +11,7 @@ import { WireError } from '../../errors.js';
 import { Bitfield } from '../bitfield.js';
 import { BLOCK_LENGTH, DEFAULT_MAX_BITFIELD_LENGTH, DEFAULT_MAX_EXTENDED_LENGTH, checkRequest } from './limits.js';
 import type { WireLimits } from './limits.js';
+import { HASH_HEADER_BODY_LENGTH, decodeHashMessage } from './hashMessages.js';
 import { MessageId } from './messages.js';
 import type { BlockRange, WireMessage } from './messages.js';
 
@@ -20,6 +21,8 @@ for (const id of [0, 1, 2, 3, 0x0e, 0x0f]) FIXED_BODY_LENGTH[id] = 1;
 for (const id of [4, 0x0d, 0x11]) FIXED_BODY_LENGTH[id] = 5;
 for (const id of [6, 8, 0x10]) FIXED_BODY_LENGTH[id] = 13;
 FIXED_BODY_LENGTH[9] = 3;
+FIXED_BODY_LENGTH[MessageId.hashRequest] = HASH_HEADER_BODY_LENGTH;
+FIXED_BODY_LENGTH[MessageId.hashReject] = HASH_HEADER_BODY_LENGTH;
 
 /**
  * @param id a message id byte.
@@ -51,7 +54,7 @@ const HAVE_NONE = Object.freeze({ type: 'have-none' } as const);
  * @throws {WireError} `ERR_WIRE_BAD_LENGTH` (fixed-size message of the wrong size, truncated
  *   `piece`/`extended`), `ERR_WIRE_FRAME_TOO_LONG` (block, extended or bitfield over its cap),
  *   `ERR_WIRE_BITFIELD_LENGTH`, `ERR_WIRE_BITFIELD_SPARE_BITS`, `ERR_WIRE_INDEX_OUT_OF_RANGE`,
- *   `ERR_WIRE_BAD_REQUEST`, `ERR_WIRE_BAD_BLOCK`, `ERR_WIRE_UNKNOWN_MESSAGE`.
+ *   `ERR_WIRE_BAD_REQUEST`, `ERR_WIRE_BAD_BLOCK`, `ERR_WIRE_BAD_HASHES`, `ERR_WIRE_UNKNOWN_MESSAGE`.
  * @example `const msg = decodeMessage(frame.body, limits); if (msg.type === 'have') theirs.set(msg.index);`
  */
 export function decodeMessage(body: Uint8Array, limits: WireLimits = {}): WireMessage {
@@ -85,6 +88,8 @@ export function decodeMessage(body: Uint8Array, limits: WireLimits = {}): WireMe
       capped(body.length, limits.maxExtendedLength ?? DEFAULT_MAX_EXTENDED_LENGTH, 'extended message');
       return { type: 'extended', id: body[1]!, payload: body.subarray(2) };
     }
+    case MessageId.hashRequest: case MessageId.hashes: case MessageId.hashReject:
+      return decodeHashMessage(body, limits);
     default:
       throw new WireError('ERR_WIRE_UNKNOWN_MESSAGE', `unknown message id ${id}`);
   }

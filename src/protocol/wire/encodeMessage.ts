@@ -7,6 +7,7 @@
  */
 
 import { WireError } from '../../errors.js';
+import { encodeHashMessage } from './hashMessages.js';
 import { MessageId } from './messages.js';
 import type { BlockRange, WireMessage } from './messages.js';
 
@@ -48,6 +49,8 @@ export function encodeMessage(msg: WireMessage): Uint8Array {
       out.set(msg.block, 13);
       return out;
     }
+    case 'hash-request': case 'hashes': case 'hash-reject':
+      return encodeHashMessage(msg);
   }
 }
 

@@ -9,6 +9,8 @@
  * | `bitfield`, count unknown  | 1 … 1 + maxBitfieldLength (1 MiB)                 |
  * | `piece`                    | 9 … 9 + maxBlockLength (16 KiB)                   |
  * | `extended`                 | 2 … maxExtendedLength (64 KiB)                    |
+ * | `hash request`/`hash reject` | exactly 49 (BEP 52)                             |
+ * | `hashes`                   | 49 … 49 + 32 × (maxHashes + 64) (18,481)          |
  * | unknown                    | 1 … maxUnknownLength (1 KiB), skipped, or refused |
  *
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-messages
@@ -18,6 +20,7 @@
 import { WireError } from '../../errors.js';
 import { bitfieldByteLength } from '../bitfield.js';
 import { fixedBodyLength } from './decodeMessage.js';
+import { HASH_HEADER_BODY_LENGTH, maxHashesBodyLength } from './hashMessages.js';
 import { resolveWireLimits } from './limits.js';
 import type { WireLimits } from './limits.js';
 import { MessageId, isKnownMessageId } from './messages.js';
@@ -29,7 +32,7 @@ export const DEFAULT_MAX_UNKNOWN_LENGTH = 1024;
 export interface FrameCapsConfig extends WireLimits {
   /**
    * What to do with a message id we do not know: skip its frame (BEP 3 defines no error for
-   * them, and peers do send ids we do not speak, e.g. BitTorrent v2 hash messages) or refuse it.
+   * them, and peers do send ids we do not speak) or refuse it.
    * @default 'skip'
    */
   readonly unknownMessages?: 'skip' | 'error' | undefined;
@@ -52,6 +55,7 @@ export class FrameCaps {
   readonly #maxExtendedFrame: number;
   readonly #maxUnknownFrame: number;
   readonly #maxLooseBitfieldFrame: number;
+  readonly #maxHashesFrame: number;
   readonly #skipUnknown: boolean;
   #bitfieldFrame = 0;
   #maxFrame = 0;
@@ -70,6 +74,7 @@ export class FrameCaps {
     this.#maxExtendedFrame = limits.maxExtendedLength;
     this.#maxUnknownFrame = maxUnknown;
     this.#maxLooseBitfieldFrame = 1 + limits.maxBitfieldLength;
+    this.#maxHashesFrame = maxHashesBodyLength(limits);
     this.#skipUnknown = (config.unknownMessages ?? 'skip') === 'skip';
     this.setPieceCount(limits.pieceCount);
   }
@@ -93,7 +98,7 @@ export class FrameCaps {
     }
     this.#bitfieldFrame = pieceCount === undefined ? 0 : 1 + bitfieldByteLength(pieceCount);
     const bitfield = pieceCount === undefined ? this.#maxLooseBitfieldFrame : this.#bitfieldFrame;
-    this.#maxFrame = Math.max(13, bitfield, this.#maxBlockFrame, this.#maxExtendedFrame, this.#maxUnknownFrame);
+    this.#maxFrame = Math.max(HASH_HEADER_BODY_LENGTH, bitfield, this.#maxBlockFrame, this.#maxExtendedFrame, this.#maxUnknownFrame, this.#maxHashesFrame);
   }
 
   /**
@@ -127,6 +132,9 @@ export class FrameCaps {
       min = 2;
     } else if (id === MessageId.bitfield) {
       max = this.#maxLooseBitfieldFrame;
+    } else if (id === MessageId.hashes) {
+      max = this.#maxHashesFrame;
+      min = HASH_HEADER_BODY_LENGTH;
     }
     if (length > max) throw new WireError('ERR_WIRE_FRAME_TOO_LONG', `message ${id} frame of ${length} bytes over the cap of ${max}`);
     if (length < min) throw new WireError('ERR_WIRE_BAD_LENGTH', `message ${id} frame of ${length} bytes, at least ${min}`);

@@ -30,6 +30,7 @@ export type { ExtendedHandshake } from './extendedHandshake.js';
 export { DEFAULT_MAX_UNKNOWN_LENGTH, FrameCaps } from './frameCaps.js';
 export type { FrameCapsConfig } from './frameCaps.js';
 export { FrameDecoder } from './frameDecoder.js';
+export { HASH_HEADER_BODY_LENGTH, MAX_HASH_LAYER, MAX_UNCLE_HASHES, decodeHashMessage, encodeHashMessage, maxHashesBodyLength } from './hashMessages.js';
 export type { Frame, FrameDecoderConfig, HandshakeFrame, MessageFrame } from './frameDecoder.js';
 export { HANDSHAKE_LENGTH, ID_LENGTH, PROTOCOL_HEADER, decodeHandshake, encodeHandshake } from './handshake.js';
 export type { Handshake, HandshakeInit, PeerExtensions } from './handshake.js';
@@ -37,6 +38,8 @@ export {
   BLOCK_LENGTH,
   DEFAULT_MAX_BITFIELD_LENGTH,
   DEFAULT_MAX_EXTENDED_LENGTH,
+  DEFAULT_MAX_HASHES,
+  MAX_HASHES_LIMIT,
   MAX_REQUEST_LENGTH_LIMIT,
   checkRequest,
   resolveWireLimits,

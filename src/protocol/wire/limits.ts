@@ -17,6 +17,10 @@ export const MAX_REQUEST_LENGTH_LIMIT = 128 * 1024;
 export const DEFAULT_MAX_EXTENDED_LENGTH = 64 * 1024;
 /** Default cap on a bitfield before the piece count is known: 8 Mi pieces. */
 export const DEFAULT_MAX_BITFIELD_LENGTH = 1024 * 1024;
+/** Default cap on the `length` of a BEP 52 `hashes` reply ("SHOULD NOT be greater than 512"). */
+export const DEFAULT_MAX_HASHES = 512;
+/** Largest `maxHashes` allowed: one piece's block hashes at the largest piece length (256 MiB). */
+export const MAX_HASHES_LIMIT = 16 * 1024;
 
 /**
  * Limits for decoding one connection's messages. Everything is optional; geometry checks run only
@@ -43,6 +47,11 @@ export interface WireLimits {
   readonly maxExtendedLength?: number | undefined;
   /** Largest bitfield payload while `pieceCount` is unknown. @default 1048576 */
   readonly maxBitfieldLength?: number | undefined;
+  /**
+   * Largest `length` of a BEP 52 `hashes` reply accepted; raise it to the blocks per piece when
+   * asking for a piece's block hashes with pieces over 8 MiB. @default 512
+   */
+  readonly maxHashes?: number | undefined;
 }
 
 /** {@link WireLimits} with every cap filled in. */
@@ -51,6 +60,7 @@ export interface ResolvedWireLimits extends WireLimits {
   readonly maxRequestLength: number;
   readonly maxExtendedLength: number;
   readonly maxBitfieldLength: number;
+  readonly maxHashes: number;
 }
 
 /**
@@ -68,12 +78,14 @@ export function resolveWireLimits(limits: WireLimits = {}): ResolvedWireLimits {
     maxRequestLength: limits.maxRequestLength ?? BLOCK_LENGTH,
     maxExtendedLength: limits.maxExtendedLength ?? DEFAULT_MAX_EXTENDED_LENGTH,
     maxBitfieldLength: limits.maxBitfieldLength ?? DEFAULT_MAX_BITFIELD_LENGTH,
+    maxHashes: limits.maxHashes ?? DEFAULT_MAX_HASHES,
   };
   checkInteger('pieceCount', resolved.pieceCount ?? 0, 0, 0x7fffffff);
   checkInteger('maxBlockLength', resolved.maxBlockLength, 1, MAX_REQUEST_LENGTH_LIMIT);
   checkInteger('maxRequestLength', resolved.maxRequestLength, 1, MAX_REQUEST_LENGTH_LIMIT);
   checkInteger('maxExtendedLength', resolved.maxExtendedLength, 2, 0x7fffffff);
   checkInteger('maxBitfieldLength', resolved.maxBitfieldLength, 1, 0x7fffffff);
+  checkInteger('maxHashes', resolved.maxHashes, 1, MAX_HASHES_LIMIT);
   return Object.freeze(resolved);
 }
 

@@ -8,6 +8,8 @@
  * @module
  */
 
+import type { HashRange } from '../merkle/hashRange.js';
+
 /**
  * Message ids (the byte after the length prefix).
  *
@@ -34,6 +36,10 @@ export const MessageId = {
   allowedFast: 0x11,
   // BEP 10, Extension Protocol: https://www.bittorrent.org/beps/bep_0010.html
   extended: 20,
+  // BEP 52, BitTorrent v2 Merkle hashes: https://www.bittorrent.org/beps/bep_0052.html
+  hashRequest: 21,
+  hashes: 22,
+  hashReject: 23,
 } as const;
 
 /** The extended-message id of the BEP 10 extension handshake. */
@@ -111,6 +117,24 @@ export interface ExtendedMessage {
   readonly payload: Uint8Array;
 }
 
+// --- BEP 52 ----------------------------------------------------------------------------------
+
+/**
+ * Please send these hashes of a file's Merkle tree, with proof (BEP 52). The fields are untrusted
+ * numbers: check them against the file's tree (`checkHashRange`) before any work.
+ */
+export interface HashRequestMessage extends HashRange { readonly type: 'hash-request' }
+/**
+ * Hashes answering a request: `length` hashes of the base layer, then the uncle hashes (nearest
+ * the base first), 32 bytes each, concatenated in `hashes` (BEP 52). Verify with `verifyHashes`.
+ */
+export interface HashesMessage extends HashRange {
+  readonly type: 'hashes';
+  readonly hashes: Uint8Array;
+}
+/** The sender will not serve this hash request (BEP 52). */
+export interface HashRejectMessage extends HashRange { readonly type: 'hash-reject' }
+
 /**
  * Any message after the handshake. Switch on `type`.
  *
@@ -139,7 +163,10 @@ export type WireMessage =
   | HaveNoneMessage
   | RejectRequestMessage
   | AllowedFastMessage
-  | ExtendedMessage;
+  | ExtendedMessage
+  | HashRequestMessage
+  | HashesMessage
+  | HashRejectMessage;
 
 /** The `type` tag of a wire message. */
 export type WireMessageType = WireMessage['type'];
@@ -153,5 +180,5 @@ export type WireMessageOf<T extends WireMessageType> = Extract<WireMessage, { ty
  * @example `isKnownMessageId(0x14) // true (extended)`
  */
 export function isKnownMessageId(id: number): boolean {
-  return (id >= 0 && id <= 9) || (id >= 0x0d && id <= 0x11) || id === 20;
+  return (id >= 0 && id <= 9) || (id >= 0x0d && id <= 0x11) || (id >= 20 && id <= 23);
 }

@@ -7,7 +7,7 @@
 import { Observable, defer } from 'rxjs';
 import { CreateTorrentError } from '../../errors.js';
 import {
-  buildMetainfo, choosePieceLength, MAX_PIECE_LENGTH, parseMetainfo, PieceHasher, type Torrent,
+  buildMetainfo, choosePieceLength, comparePaths, MAX_PIECE_LENGTH, parseMetainfo, TorrentHasher, type MetainfoVersion, type Torrent,
 } from '../../protocol/metainfo/index.js';
 import { VERSION } from '../../version.js';
 import { fromAsyncGenerator } from '../fromAsyncGenerator.js';
@@ -29,6 +29,13 @@ export interface CreateTorrentConfig {
   readonly creationDate?: Date | null;
   /** BEP 19 web seeds. */
   readonly urlList?: readonly string[];
+  /**
+   * `'v1'` (BEP 3), `'v2'` (BEP 52: per-file SHA-256 Merkle trees, files piece-aligned) or
+   * `'hybrid'` (both, with BEP 47 pad files in the v1 list; usable by every client). v2 and hybrid
+   * list files in the v2 `file tree` order (UTF-8 bytes, segment by segment).
+   * @default 'v1'
+   */
+  readonly version?: MetainfoVersion;
 }
 
 /** Progress while hashing, then the result. */
@@ -39,7 +46,8 @@ export type CreateTorrentEvent =
 const CREATED_BY = `rxtorrent/${VERSION}`;
 
 /**
- * Creates a torrent of one file or a folder (recursive, sorted; empty files kept).
+ * Creates a torrent of one file or a folder (recursive, sorted; empty files kept): v1, v2 or
+ * hybrid, all hashed in one read pass over the data.
  *
  * ```
  * createTorrent('dir') ──progress──progress──…──done|
@@ -61,19 +69,23 @@ export function createTorrent(path: string, config: CreateTorrentConfig = {}): O
     for (const url of (config.trackers ?? []).flat()) checkTrackerUrl(url);
     return fromAsyncGenerator<CreateTorrentEvent>(async function* (signal) {
       const layout = await walkFiles(path);
+      const version = config.version ?? 'v1';
+      const files = version === 'v1' ? layout.files : [...layout.files].sort((a, b) => comparePaths(a.path, b.path));
       const pieceLength = config.pieceLength ?? choosePieceLength(layout.totalLength);
-      const hasher = new PieceHasher(pieceLength);
+      const hasher = new TorrentHasher({ pieceLength, version, multiFile: layout.multiFile });
       yield { type: 'progress', bytesHashed: 0, totalBytes: layout.totalLength };
-      for await (const bytesHashed of hashFiles(layout.files, hasher, signal)) {
+      for await (const bytesHashed of hashFiles(files, hasher, signal)) {
         yield { type: 'progress', bytesHashed, totalBytes: layout.totalLength };
       }
       const date = config.creationDate === undefined ? new Date() : config.creationDate;
+      const { pieces, files: roots } = hasher.digest();
       const bytes = buildMetainfo({
         name: layout.name,
         multiFile: layout.multiFile,
-        files: layout.files.map((f) => ({ path: f.path, length: f.length })),
+        files: files.map((f, i) => ({ path: f.path, length: f.length, ...roots[i] })),
         pieceLength,
-        pieces: hasher.digest(),
+        pieces,
+        version,
         trackers: (config.trackers ?? []).map((t) => (typeof t === 'string' ? [t] : [...t])),
         private: config.private ?? false,
         comment: config.comment,

@@ -1,14 +1,21 @@
 /**
- * Reads files in layout order and feeds them to a {@link PieceHasher}, keeping several reads in
- * flight while the current chunk is hashed, so the thread pool's copies overlap SHA-1 on the
- * main thread. Memory: `READ_AHEAD` chunk buffers.
+ * Reads files in layout order and feeds them to a hasher (a `PieceHasher`, or a `TorrentHasher`
+ * that also builds v2 Merkle trees from the same buffers), keeping several reads in flight while
+ * the current chunk is hashed, so the thread pool's copies overlap hashing on the main thread.
+ * Memory: `READ_AHEAD` chunk buffers.
  *
  * @module
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { CreateTorrentError } from '../../errors.js';
-import type { PieceHasher } from '../../protocol/metainfo/index.js';
 import type { SourceFile } from './walkFiles.js';
+
+/** What {@link hashFiles} feeds: every file's bytes in order, and the end of each file. */
+export interface HashSink {
+  update(chunk: Uint8Array): void;
+  /** Called after each file, empty ones included (v2 trees and hybrid pad files end there). */
+  endFile?(): void;
+}
 
 /** Bytes per read: large enough to amortise syscalls and hash calls, small enough for caches. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
@@ -19,7 +26,7 @@ export const READ_AHEAD = 4;
  * Hashes every file into `hasher`, yielding the running byte count after each chunk.
  *
  * @param files - the files, in layout order
- * @param hasher - receives the concatenated content
+ * @param hasher - receives the concatenated content, and the end of each file
  * @param signal - stops reading early when aborted
  * @returns an async generator of bytes hashed so far
  * @throws {@link CreateTorrentError} `ERR_CREATE_CHANGED` when a file shrank or grew meanwhile
@@ -30,13 +37,16 @@ export const READ_AHEAD = 4;
  */
 export async function* hashFiles(
   files: readonly SourceFile[],
-  hasher: PieceHasher,
+  hasher: HashSink,
   signal?: AbortSignal,
 ): AsyncGenerator<number, void, undefined> {
   const buffers = Array.from({ length: READ_AHEAD }, () => new Uint8Array(READ_CHUNK_BYTES));
   let done = 0;
   for (const file of files) {
-    if (file.length === 0) continue;
+    if (file.length === 0) {
+      hasher.endFile?.();
+      continue;
+    }
     const handle = await open(file.absolutePath, 'r').catch((cause: unknown) => {
       throw new CreateTorrentError('ERR_CREATE_READ_FAILED', `cannot open ${file.absolutePath}`, { cause });
     });
@@ -60,6 +70,7 @@ export async function* hashFiles(
         yield done;
       }
       if ((await handle.stat()).size !== file.length) throw changed(file);
+      hasher.endFile?.();
     } finally {
       await Promise.allSettled(inFlight);
       await handle.close();

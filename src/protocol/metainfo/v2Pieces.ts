@@ -1,0 +1,104 @@
+/**
+ * v2 piece verification over a parsed torrent (BEP 52): which hash a piece must have, whether it
+ * does, and each file's Merkle tree for answering hash requests. Pure; the session feeds it pieces
+ * and the piece hashes it fetched for a magnet.
+ *
+ * @module
+ */
+import { equalBytes, toHex } from '../bytes.js';
+import { FileTree, hashAt, pieceRoot, treeGeometry, type TreeGeometry } from '../merkle/index.js';
+import { pieceInFile } from './layout.js';
+import type { Torrent, TorrentFile } from './torrent.js';
+
+type V2Torrent = Pick<Torrent, 'pieceLength' | 'pieceCount' | 'files'>;
+
+/**
+ * The geometry of file `fileIndex`'s tree.
+ *
+ * @example
+ * ```ts
+ * const g = fileGeometry(torrent, pieceInFile(torrent, i).fileIndex);
+ * ```
+ */
+export function fileGeometry(torrent: Pick<Torrent, 'pieceLength' | 'files'>, fileIndex: number): TreeGeometry {
+  const file = torrent.files[fileIndex];
+  if (file === undefined || file.length === 0) throw new RangeError(`file ${fileIndex} has no tree`);
+  return treeGeometry(file.length, torrent.pieceLength);
+}
+
+/**
+ * The v2 hash piece `index` must have: its piece-layer entry, or for a file of one piece the
+ * file's root. Undefined when the piece layer is not known yet (a magnet's: fetch it, then pass
+ * the hash to {@link verifyPieceV2} yourself).
+ *
+ * @example
+ * ```ts
+ * const expected = expectedPieceHashV2(torrent, i) ?? fetches.get(fileIndex)?.pieceHash(filePiece);
+ * ```
+ */
+export function expectedPieceHashV2(torrent: V2Torrent, index: number): Uint8Array | undefined {
+  const { fileIndex, filePiece } = pieceInFile(torrent, index);
+  const file = torrent.files[fileIndex]!;
+  if (file.length <= torrent.pieceLength) return file.piecesRoot;
+  return file.pieceLayer === undefined ? undefined : hashAt(file.pieceLayer, filePiece);
+}
+
+/**
+ * Verifies an assembled piece against its v2 hash: the Merkle root of its file's bytes (pad
+ * bytes after the file's end are not hashed) over a piece's worth of leaves.
+ *
+ * @param torrent - a v2 or hybrid torrent
+ * @param index - the piece index
+ * @param piece - the piece as assembled (`pieceSize` bytes; only the first `dataLength` are hashed)
+ * @param expected - the hash to check against @default expectedPieceHashV2(torrent, index)
+ * @returns true or false, or undefined when no expected hash is known
+ * @example
+ * ```ts
+ * if (verifyPieceV2(torrent, i, data) === false) askForBlockHashes(i);
+ * ```
+ */
+export function verifyPieceV2(torrent: V2Torrent, index: number, piece: Uint8Array, expected = expectedPieceHashV2(torrent, index)): boolean | undefined {
+  if (expected === undefined) return undefined;
+  const { fileIndex, dataLength } = pieceInFile(torrent, index);
+  if (piece.length < dataLength) return false;
+  return equalBytes(pieceRoot(fileGeometry(torrent, fileIndex), piece.subarray(0, dataLength)), expected);
+}
+
+/**
+ * File `fileIndex`'s upper Merkle tree (piece layer to root), to serve hash requests from: built
+ * from its `pieceLayer` (or a fetched one), or for a file of one piece from its data.
+ *
+ * @param torrent - the torrent
+ * @param fileIndex - a non-empty, non-pad file
+ * @param source - the file's piece layer when the torrent lacks it, or a one-piece file's bytes
+ * @returns the tree, or undefined when neither the torrent nor `source` gives its layer
+ * @example
+ * ```ts
+ * const tree = fileTreeOf(torrent, fileIndex);
+ * ```
+ */
+export function fileTreeOf(torrent: Pick<Torrent, 'pieceLength' | 'files'>, fileIndex: number, source?: Uint8Array): FileTree | undefined {
+  const file = torrent.files[fileIndex];
+  if (file === undefined || file.pad || file.length === 0) return undefined;
+  const g = fileGeometry(torrent, fileIndex);
+  if (g.singlePiece) return source === undefined ? undefined : FileTree.fromSmallFile(g, source);
+  const layer = file.pieceLayer ?? source;
+  return layer === undefined ? undefined : FileTree.fromPieceLayer(g, layer);
+}
+
+/**
+ * The files of a torrent by the hex of their `pieces root`, to route incoming hash requests and
+ * replies (identical files share a root, and a tree: the first one is kept).
+ *
+ * @example
+ * ```ts
+ * const byRoot = filesByRoot(torrent); const fileIndex = byRoot.get(toHex(msg.piecesRoot));
+ * ```
+ */
+export function filesByRoot(torrent: Pick<Torrent, 'files'>): ReadonlyMap<string, number> {
+  const out = new Map<string, number>();
+  torrent.files.forEach((f: TorrentFile, i) => {
+    if (f.piecesRoot !== undefined && !out.has(toHex(f.piecesRoot))) out.set(toHex(f.piecesRoot), i);
+  });
+  return out;
+}
