@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Subject, VirtualTimeScheduler } from 'rxjs';
+import { of, Subject, VirtualTimeScheduler } from 'rxjs';
 import { Bitfield } from '../../../src/protocol/bitfield.js';
 import { TokenBucket } from '../../../src/protocol/rate/index.js';
 import type { SwarmEvent } from '../../../src/protocol/scheduler/index.js';
@@ -39,7 +39,7 @@ describe('requestFlow', () => {
     const links$ = new Subject<LinkEvent>();
     const pieces$ = new Subject<SwarmEvent>();
     const out: RequestFlowOutput[] = [];
-    requestFlow({ torrent, have: new Bitfield(4), links$, pieces$, buckets: [], scheduling: undefined, scheduler, random: () => 0.5 }).subscribe((o) => out.push(o));
+    requestFlow({ torrent, have: new Bitfield(4), links$, pieces$, levels$: of(new Uint8Array(4).fill(1)), deadlines$: of([]), sequential: false, buckets: [], scheduling: undefined, scheduler, random: () => 0.5 }).subscribe((o) => out.push(o));
     const seeder = new HandPeer(2, 4);
     links$.next(seeder.joined());
     links$.next(seeder.says({ type: 'have-all' }));
@@ -64,7 +64,7 @@ describe('requestFlow', () => {
     const links$ = new Subject<LinkEvent>();
     const out: RequestFlowOutput[] = [];
     const bucket = new TokenBucket({ rate: 16384, burst: 16384 });
-    requestFlow({ torrent, have: new Bitfield(4), links$, pieces$: new Subject(), buckets: [bucket], scheduling: undefined, scheduler, random: () => 0.5 }).subscribe((o) => out.push(o));
+    requestFlow({ torrent, have: new Bitfield(4), links$, pieces$: new Subject(), levels$: of(new Uint8Array(4).fill(1)), deadlines$: of([]), sequential: false, buckets: [bucket], scheduling: undefined, scheduler, random: () => 0.5 }).subscribe((o) => out.push(o));
     const seeder = new HandPeer(2, 4);
     links$.next(seeder.joined());
     links$.next(seeder.says({ type: 'have-all' }));

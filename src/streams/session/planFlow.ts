@@ -9,7 +9,6 @@ import { combineLatest, distinctUntilChanged, map, merge, Observable, of, startW
 import type { Torrent } from '../../protocol/metainfo/index.js';
 import { pieceLevels } from '../../protocol/scheduler/pieceLevels.js';
 import { readaheadWindows, type ReaderPosition } from '../../protocol/scheduler/readahead.js';
-import type { SwarmEvent } from '../../protocol/scheduler/index.js';
 import type { PriorityChoice } from './sessionControl.js';
 
 /** What {@link planFlow} reads. */
@@ -23,18 +22,19 @@ export interface PlanFlowInput {
   readonly written$: Observable<number>;
 }
 
-/** What {@link planFlow} emits: the scheduler's levels and deadlines, and the levels alone. */
+/** What {@link planFlow} emits. */
 export type PlanFlowOutput =
-  | { readonly type: 'scheduler'; readonly event: Extract<SwarmEvent, { type: 'priorities' | 'deadlines' }> }
-  /** Every piece's level: what "complete" means for this session (every piece above 0 had). */
-  | { readonly type: 'levels'; readonly levels: Uint8Array };
+  /** Every piece's level (0 skip, 1 normal, 2 high): also what "complete" means (every piece above 0 had). */
+  | { readonly type: 'levels'; readonly levels: Uint8Array }
+  /** Pieces to fetch first, most urgent first. */
+  | { readonly type: 'deadlines'; readonly pieces: readonly number[] };
 
 /**
  * Plans the order of a download.
  *
  * ```
  * priorities$: p---------p'--     readers$: r---r'----
- * output:      (lL)d-----(lL)d-d-  (l levels, L scheduler priorities, d deadlines)
+ * output:      ld--------l-d-d-   (l levels, d deadlines)
  * ```
  *
  * @param input - torrent, what we have, priorities, readers, written pieces
@@ -65,13 +65,9 @@ export function planFlow(input: PlanFlowInput): Observable<PlanFlowOutput> {
   );
   const deadlines$ = plans$.pipe(map((p) => p.deadlines), distinctUntilChanged(sameNumbers));
   return merge(
-    levels$.pipe(map((levels) => [{ type: 'levels', levels } as const, { type: 'scheduler', event: { type: 'priorities', levels } } as const])),
-    deadlines$.pipe(map((pieces) => [{ type: 'scheduler', event: { type: 'deadlines', pieces } } as const])),
-  ).pipe((out$) => new Observable<PlanFlowOutput>((subscriber) => out$.subscribe({
-    next: (outs) => outs.forEach((o) => subscriber.next(o)),
-    error: (err: unknown) => subscriber.error(err),
-    complete: () => subscriber.complete(),
-  })));
+    levels$.pipe(map((levels): PlanFlowOutput => ({ type: 'levels', levels }))),
+    deadlines$.pipe(map((pieces): PlanFlowOutput => ({ type: 'deadlines', pieces }))),
+  );
 }
 
 /** The plan of a session with no control: every piece normal but the skipped files', no readers. */

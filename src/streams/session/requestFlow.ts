@@ -25,6 +25,12 @@ export interface RequestFlowInput {
   readonly links$: Observable<LinkEvent>;
   /** The piece flow's word on pieces: `piece-failed` (hash) and `piece-verified` (on disk). */
   readonly pieces$: Observable<SwarmEvent>;
+  /** Every piece's priority level, the latest first when subscribed (a BehaviorSubject). */
+  readonly levels$: Observable<Uint8Array>;
+  /** Pieces to fetch first, most urgent first (the latest first when subscribed). */
+  readonly deadlines$: Observable<readonly number[]>;
+  /** Fetch in index order within a level. */
+  readonly sequential: boolean;
   /** Download limits; requests wait for tokens when there are any. */
   readonly buckets: readonly TokenBucket[];
   readonly scheduling: SessionConfig['scheduling'];
@@ -103,14 +109,22 @@ export function swarmEventsOf(pieceCount: number): (event: LinkEvent) => readonl
  * @returns commands for peers and accepted blocks; completes with `links$`
  * @example
  * ```ts
- * requestFlow({ torrent, have: book.have, links$, pieces$, buckets: [], scheduling: undefined, scheduler, random: Math.random })
+ * requestFlow({ torrent, have: book.have, links$, pieces$, levels$: of(new Uint8Array(torrent.pieceCount).fill(1)), deadlines$: of([]), sequential: false, buckets: [], scheduling: undefined, scheduler, random: Math.random })
  *   .subscribe((out) => (out.type === 'send' ? links.send(out.peer, out.message) : blocks$.next(out.block)));
  * ```
  */
 export function requestFlow(input: RequestFlowInput): Observable<RequestFlowOutput> {
   const { torrent, scheduler } = input;
-  const commands$ = merge(input.links$.pipe(toSwarmEvents(torrent.pieceCount)), input.pieces$).pipe(
-    schedulePieces({ ...input.scheduling, pieceCount: torrent.pieceCount, pieceLength: torrent.pieceLength, length: torrent.length, have: input.have, random: input.random, scheduler }),
+  // The plan first: the scheduler knows what to skip before the first peer (replayed) joins.
+  const plan$ = merge(
+    input.levels$.pipe(map((levels): SwarmEvent => ({ type: 'priorities', levels }))),
+    input.deadlines$.pipe(map((pieces): SwarmEvent => ({ type: 'deadlines', pieces }))),
+  );
+  const commands$ = merge(plan$, input.links$.pipe(toSwarmEvents(torrent.pieceCount)), input.pieces$).pipe(
+    schedulePieces({
+      ...input.scheduling, pieceCount: torrent.pieceCount, pieceLength: torrent.pieceLength, length: torrent.length, have: input.have,
+      random: input.random, scheduler, sequential: input.sequential,
+    }),
     map((command): RequestFlowOutput => {
       switch (command.type) {
         case 'block': return { type: 'block', block: command };

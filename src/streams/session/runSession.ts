@@ -30,6 +30,7 @@ import { metadataFlow } from './metadataFlow.js';
 import { peerFlow } from './peerFlow.js';
 import { extendedHandshakeOf, limitsOf, sessionPeerOptions } from './peerOptions.js';
 import { pieceFlow } from './pieceFlow.js';
+import { fixedPlan, planFlow } from './planFlow.js';
 import type { ProgressBook } from './progressBook.js';
 import { NO_RATES, RATE_SAMPLE_MS, RateBook, type RateSample } from './rateBook.js';
 import { requestFlow } from './requestFlow.js';
@@ -65,7 +66,10 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     const scheduler = components.scheduler ?? asyncScheduler;
     const random = components.random ?? Math.random;
     const teardown = new Subscription();
-    const fail = (err: unknown): void => subscriber.error(err);
+    const fail = (err: unknown): void => {
+      components.control?.detach(err);
+      subscriber.error(err);
+    };
     const magnet = source.kind === 'magnet' ? source.link : undefined;
     let torrent = source.kind === 'torrent' ? source.torrent : undefined;
     let book: ProgressBook | undefined;
@@ -74,8 +78,9 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     const trackers = new Map<string, TrackerView>();
     const downloading = new Set<number>();
     const links = new SwarmLinks(torrent?.pieceCount);
-    // Connections first: everything else hears them leave.
+    // Connections first: everything else hears them leave. Readers end with the session.
     teardown.add(() => links.closeAll());
+    teardown.add(() => components.control?.detach());
 
     // The session's loops, closed here and nowhere else.
     const blocks$ = new Subject<ReceivedBlock>(); //         request flow → piece flow
@@ -100,11 +105,9 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
       source: torrent ?? (magnet as MagnetLink), phase, book, links: links.all(), downloaded: links.downloaded, uploaded: links.uploaded,
       rates: rates$.value, trackers: trackers.values(), downloading,
     }));
-    let finished = false;
+    /** Every wanted piece is had: done (the session completes with `seed: false`), or seeding. */
     const finish = (save: () => Promise<void>): void => {
-      // Called when the last piece is written, or at once when everything was already there.
-      if (finished) return;
-      finished = true;
+      if (phase.status === 'seeding' || phase.status === 'done') return;
       phase = { ...phase, status: config.seed === false ? 'done' : 'seeding' };
       transfer$.next(transfer());
       emit();
@@ -140,6 +143,12 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           }
           const { storage, saver } = event;
           const b = (book = event.book);
+          // Every wanted piece is had (some files skipped): done, or seeding what we have.
+          const wanted = (): void => {
+            if (b.wantedComplete && !b.complete) finish(() => saver.save());
+            // More became wanted (a skipped file chosen after all): downloading again.
+            else if (!b.wantedComplete && phase.status === 'seeding') phase = { ...phase, status: 'downloading' };
+          };
           // Peers that joined before we knew our pieces (a magnet's) hear of them now.
           for (const { peer } of [...links.all()]) for (const index of b.have) links.send(peer.key, { type: 'have', index });
           const buckets = bucketsOf(port, config);
@@ -153,7 +162,8 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
                 case 'scheduler': return pieceEvents$.next(out.event);
                 case 'written':
                   downloading.delete(out.index);
-                  return written$.next(out.index);
+                  written$.next(out.index);
+                  return wanted();
                 case 'complete': return finish(() => saver.save());
               }
             },
@@ -162,8 +172,19 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
             bans$.next(ban);
             links.close(ban.peer.key);
           }));
+          // The plan first: levels and deadlines wait in their subjects for the request flow.
+          const levels$ = new BehaviorSubject<Uint8Array>(new Uint8Array(t.pieceCount).fill(1));
+          const deadlines$ = new BehaviorSubject<readonly number[]>([]);
+          const control = components.control ?? fixedPlan({ files: config.files ?? [], ranges: [] });
+          teardown.add(planFlow({ torrent: t, has: (i) => b.have.has(i), priorities$: control.priorities$, readers$: control.readers$, written$ }).subscribe((out) => {
+            if (out.type === 'deadlines') return deadlines$.next(out.pieces);
+            b.setLevels(out.levels);
+            levels$.next(out.levels);
+            wanted();
+          }));
           teardown.add(requestFlow({
-            torrent: t, have: b.have, links$: links.events$, pieces$: pieceEvents$, buckets: buckets.download, scheduling: config.scheduling, scheduler, random,
+            torrent: t, have: b.have, links$: links.events$, pieces$: pieceEvents$, levels$, deadlines$, sequential: config.sequential === true,
+            buckets: buckets.download, scheduling: config.scheduling, scheduler, random,
           }).subscribe((out) => {
             if (out.type === 'block') return blocks$.next(out.block);
             if (out.message.type === 'request') downloading.add(out.message.index);
@@ -174,11 +195,12 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
             if (out.type === 'send') send(out);
             else learned$.next(out.addresses);
           }));
-          phase = { ...phase, status: b.complete ? (config.seed === false ? 'done' : 'seeding') : 'downloading' };
+          phase = { ...phase, status: 'downloading' };
           // The first announce reads this at once: it must not say `left = length` for data we have.
           transfer$.next(transfer());
           if (magnet === undefined) startPeers();
-          if (b.complete) finish(() => saver.save());
+          if (b.wantedComplete) finish(() => saver.save());
+          components.control?.attach({ torrent: t, has: (i) => b.have.has(i), written$, readBlock: (i, begin, length) => storage.readBlock(i, begin, length), now: () => scheduler.now() });
         },
       }));
     };

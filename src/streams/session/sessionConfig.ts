@@ -11,6 +11,8 @@ import type { PieceSchedulerConfig } from '../../protocol/scheduler/index.js';
 import type { AnnounceFunction } from '../../tracker/client/announce.js';
 import type { PeerConnection, TorrentPeerOptions } from '../peer/index.js';
 import type { PieceStorage } from '../storage/index.js';
+import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
+import type { SessionControl } from './sessionControl.js';
 
 /** User options of one torrent's session. */
 export interface SessionConfig {
@@ -54,7 +56,15 @@ export interface SessionConfig {
    */
   readonly hashThreads?: number;
   /** Request-strategy tuning (pipeline depths, timeouts, endgame). */
-  readonly scheduling?: Omit<PieceSchedulerConfig, 'pieceCount' | 'pieceLength' | 'length' | 'have' | 'random'>;
+  readonly scheduling?: Omit<PieceSchedulerConfig, 'pieceCount' | 'pieceLength' | 'length' | 'have' | 'random' | 'sequential' | 'levels'>;
+  /**
+   * Priority of each file (as `rxtorrent info` numbers them: pad files left out): `'skip'` files
+   * are not fetched and never created, `'high'` ones go first. A handle (`client.add`) changes
+   * them while the session runs. @default every file 'normal'
+   */
+  readonly files?: readonly Priority[];
+  /** Fetch pieces in order (within a priority) instead of rarest first. @default false */
+  readonly sequential?: boolean;
 }
 
 /** Storage that may say whether it found data on disk. */
@@ -70,6 +80,8 @@ export interface SessionComponents {
   readonly random?: () => number;
   /** Sends one tracker announce. @default HTTP announce */
   readonly announce?: AnnounceFunction;
+  /** Priorities and readers from outside, and access to the pieces (a torrent handle). @default `config.files`, no readers */
+  readonly control?: SessionControl;
 }
 
 /** What a client provides to its sessions: identity, address, dialling and inbound routing. */
