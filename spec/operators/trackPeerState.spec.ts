@@ -80,9 +80,9 @@ describe('trackPeerState', () => {
     });
   });
 
-  it(`errors (throwing reducer) on announcement ${MAX_PIECE_ANNOUNCEMENTS + 1}, and unsubscribes the source`, () => {
+  it(`errors (throwing reducer) on have-all/have-none ${MAX_PIECE_ANNOUNCEMENTS + 1}, and unsubscribes the source`, () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const traffic = cold('-a-n-a-n-b-|', { a: inn({ type: 'have-all' }), n: inn({ type: 'have-none' }), b: inn({ type: 'bitfield', bytes: new Uint8Array(2) }) });
+      const traffic = cold('-a-n-a-n-a-|', { a: inn({ type: 'have-all' }), n: inn({ type: 'have-none' }), b: inn({ type: 'bitfield', bytes: new Uint8Array(2) }) });
       expectObservable(traffic.pipe(trackPeerState(PIECES), map((s) => s.announcements), errorCodes()))
         .toBe('-1-2-3-4-#', { 1: 1, 2: 2, 3: 3, 4: 4 }, 'PeerError:ERR_PEER_UNEXPECTED_MESSAGE');
       expectSubscriptions(traffic.subscriptions).toBe('^--------!');

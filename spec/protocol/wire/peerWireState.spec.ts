@@ -16,13 +16,21 @@ describe('peer wire state (pure model)', () => {
     expect(twice.messagesReceived).to.equal(2);
   });
 
-  it('a later announcement replaces the pieces; one past the cap is a protocol error', () => {
+  it('a later announcement replaces the pieces; have-all/have-none past the cap is a protocol error', () => {
     const s = fold(initialPeerWireState(8), { type: 'have-all' }, { type: 'have-none' }, { type: 'bitfield', bytes: new Uint8Array([0b1000_0000]) });
     expect([...s.peerPieces]).to.deep.equal([0]);
     expect(s.announcements).to.equal(3);
-    const full = fold(s, { type: 'have-all' });
-    expect(() => fold(full, { type: 'have-none' })).to.throw(PeerError).with.property('code', 'ERR_PEER_UNEXPECTED_MESSAGE');
-    expect(full.announcements).to.equal(MAX_PIECE_ANNOUNCEMENTS);
+    expect(s.shortAnnouncements).to.equal(2);
+    const full = fold(s, { type: 'have-all' }, { type: 'have-none' });
+    expect(() => fold(full, { type: 'have-all' })).to.throw(PeerError).with.property('code', 'ERR_PEER_UNEXPECTED_MESSAGE');
+    expect(full.shortAnnouncements).to.equal(MAX_PIECE_ANNOUNCEMENTS);
+  });
+
+  it('bitfields are not capped: aria2 sends one whenever it has gathered pieces', () => {
+    const updates = Array.from({ length: 3 * MAX_PIECE_ANNOUNCEMENTS }, (_, i): WireMessage => ({ type: 'bitfield', bytes: new Uint8Array([(0xff << (7 - (i % 8))) & 0xff]) }));
+    const s = fold(initialPeerWireState(8), { type: 'have-none' }, ...updates);
+    expect(s.announcements).to.equal(updates.length + 1);
+    expect(s.peerPieces.count).to.equal(((updates.length - 1) % 8) + 1);
   });
 
   it('without a piece count (a magnet), announcements are kept and applied once the count is known', () => {

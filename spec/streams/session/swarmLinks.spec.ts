@@ -49,6 +49,19 @@ describe('SwarmLinks: one stream of link events', () => {
     expect([...links.all()][0]?.state.peerPieces.count).to.equal(1);
   });
 
+  it('a peer that re-sends its bitfield as it gathers pieces (aria2) keeps its link; a flood of have-none ends it', () => {
+    const links = new SwarmLinks(8);
+    const a = peer(2, [{ type: 'have-none' }]);
+    const b = peer(3, [{ type: 'have-none' }]);
+    links.adopt(a);
+    links.adopt(b);
+    for (let i = 1; i <= 8; i++) a.deliver({ type: 'bitfield', bytes: new Uint8Array([(0xff00 >> i) & 0xff]) });
+    for (let i = 0; i < 8; i++) b.deliver({ type: 'have-none' });
+    expect(a.closed).to.equal(false);
+    expect([...links.all()].map((l) => l.state.peerPieces.count)).to.deep.equal([8]);
+    expect(b.closed).to.equal(true);
+  });
+
   it('a message that breaks the model (a have out of range) ends that link only', () => {
     const links = new SwarmLinks(8);
     const seen: LinkEvent[] = [];

@@ -22,10 +22,11 @@ export interface WireTraffic {
 export type ReadonlyBitfield = Pick<Bitfield, 'pieceCount' | 'count' | 'isComplete' | 'has' | 'toBytes'> & Iterable<number>;
 
 /**
- * Most piece announcements (bitfield, have-all, have-none) a peer may send. BEP 3 and 6 allow one,
- * as the first message; real clients send a second (aria2 sends `have-none`, then a `bitfield`
- * once it has pieces), which replaces the first. Each costs the scheduler a walk over every
- * piece, so a peer that keeps announcing is a protocol error.
+ * Most `have-all` and `have-none` messages a peer may send. BEP 3 and 6 allow one announcement, as
+ * the first message; real clients send more, each replacing what came before: aria2 sends
+ * `have-none`, then a `bitfield` whenever it has gathered pieces. A bitfield's cost (a walk over
+ * every piece) is paid for by its bytes, so bitfields are not capped; a 5-byte `have-all` or
+ * `have-none` costs the same walk, so a peer that keeps sending them is a protocol error.
  */
 export const MAX_PIECE_ANNOUNCEMENTS = 4;
 
@@ -63,6 +64,8 @@ export interface PeerWireState {
   readonly peerPiecesKnown: boolean;
   /** Bitfield, have-all and have-none messages received (a later one replaces what came before). */
   readonly announcements: number;
+  /** Of {@link PeerWireState.announcements}, the have-all and have-none ones (capped: {@link MAX_PIECE_ANNOUNCEMENTS}). */
+  readonly shortAnnouncements: number;
   /** Set while the piece count is unknown: what to apply once it is ({@link sizePeerWireState}). */
   readonly unsized?: UnsizedPieces | undefined;
   readonly messagesReceived: number;
@@ -88,7 +91,7 @@ export interface PeerWireState {
 export function initialPeerWireState(pieceCount?: number): PeerWireState {
   return {
     amChoking: true, amInterested: false, peerChoking: true, peerInterested: false,
-    peerPieces: pieceCount === undefined ? PieceSet.empty(0) : PieceSet.of(new Bitfield(pieceCount)), peerPiecesKnown: false, announcements: 0,
+    peerPieces: pieceCount === undefined ? PieceSet.empty(0) : PieceSet.of(new Bitfield(pieceCount)), peerPiecesKnown: false, announcements: 0, shortAnnouncements: 0,
     unsized: pieceCount === undefined ? { first: undefined, haves: undefined, haveCount: 0 } : undefined,
     messagesReceived: 0, messagesSent: 0, bytesDownloaded: 0, bytesUploaded: 0,
   };
@@ -103,7 +106,7 @@ export function initialPeerWireState(pieceCount?: number): PeerWireState {
  * @returns the next snapshot
  * @throws {WireError} for a bitfield that does not fit or a have index out of range;
  *   {@link PeerError} `ERR_PEER_UNEXPECTED_MESSAGE` for more than {@link MAX_PIECE_ANNOUNCEMENTS}
- *   bitfield, have-all or have-none messages, or more than {@link MAX_UNSIZED_HAVES} haves before
+ *   have-all or have-none messages, or more than {@link MAX_UNSIZED_HAVES} haves before
  *   the piece count is known
  * @example
  * ```ts
@@ -163,10 +166,11 @@ export function sizePeerWireState(state: PeerWireState, pieceCount: number): Pee
 }
 
 function announce(state: PeerWireState, what: Uint8Array | 'have-all' | 'have-none'): PeerWireState {
-  if (state.announcements >= MAX_PIECE_ANNOUNCEMENTS) {
-    throw new PeerError('ERR_PEER_UNEXPECTED_MESSAGE', `${typeof what === 'string' ? what : 'bitfield'} after ${state.announcements} piece announcements`);
+  const short = typeof what === 'string' ? 1 : 0;
+  if (short === 1 && state.shortAnnouncements >= MAX_PIECE_ANNOUNCEMENTS) {
+    throw new PeerError('ERR_PEER_UNEXPECTED_MESSAGE', `${what} after ${state.shortAnnouncements} have-all or have-none messages`);
   }
-  const announced = { ...state, peerPiecesKnown: true, announcements: state.announcements + 1 };
+  const announced = { ...state, peerPiecesKnown: true, announcements: state.announcements + 1, shortAnnouncements: state.shortAnnouncements + short };
   if (state.unsized !== undefined) {
     // A later announcement replaces the earlier one and the haves before it.
     const first = typeof what === 'string' ? what : Uint8Array.from(what);
