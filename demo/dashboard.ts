@@ -43,11 +43,11 @@ const labelled = (label: string, states$: Observable<SessionState>): Observable<
   states$.pipe(map((s) => ({ ...s, name: `${label} · ${s.name}` })));
 const seeder = createClient({ host: '127.0.0.1', port: 0, uploadRate: SEEDER_RATE });
 const swarm$ = merge(
-  labelled('seeder', seeder.add(torrent, { path: 'demo.bin', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) })),
+  labelled('seeder', seeder.run(torrent, { path: 'demo.bin', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) })),
   // Each leecher starts after the seeder (and the previous leecher) announced, so the tracker knows them.
   ...[1, 2].map((n) =>
     timer(1000 * n).pipe(
-      switchMap(() => labelled(`leecher ${n}`, createClient({ host: '127.0.0.1', port: 0 }).add(torrent, { path: 'demo.bin' }, { storage: memoryStorage(torrent) }))),
+      switchMap(() => labelled(`leecher ${n}`, createClient({ host: '127.0.0.1', port: 0 }).run(torrent, { path: 'demo.bin' }, { storage: memoryStorage(torrent) }))),
     ),
   ),
 );

@@ -71,7 +71,7 @@ describe('rxtorrent download onto a full disk', function () {
     // Capped, so the disk fills over a couple of seconds and the downloader reports pieces before
     // it does (states are taken every 250 ms; uncapped, loopback fills 4 MiB faster than that).
     const seeder = createClient({ host: '127.0.0.1', port: 0, uploadRate: SEED_RATE });
-    let seeding: Subscription | undefined = seeder.add(torrent, { path: 'unused', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
+    let seeding: Subscription | undefined = seeder.run(torrent, { path: 'unused', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
     try {
       const port = await firstValueFrom(seeder.listening$);
       const started = Date.now();

@@ -53,7 +53,7 @@ describe('interop: a corrupting aria2 seeder next to good ones', function () {
     const ariaPort = await freeUdpAndTcpPort();
     const aria = aria2Seeder({ torrent: torrentFile, dir: join(tmp.path, 'bad'), port: ariaPort, verify: false, timeoutSec: 80 });
     const rx = createClient({ host: '127.0.0.1', port: 0, uploadRate: RX_RATE });
-    const rxSeeding: Subscription = rx.add(torrent, { path: good, mode: 'seed' }).subscribe();
+    const rxSeeding: Subscription = rx.run(torrent, { path: good, mode: 'seed' }).subscribe();
     cleanups.push(() => rxSeeding.unsubscribe());
     const rxPort = await firstValueFrom(rx.listening$);
     await aria.waitForLine(ARIA2_SEEDING, 30_000);
@@ -67,7 +67,7 @@ describe('interop: a corrupting aria2 seeder next to good ones', function () {
     const started = Date.now();
     const client = createClient({ host: '127.0.0.1', port: 0 });
     const run = recordStates(
-      client.add(torrent, {
+      client.run(torrent, {
         path: join(out, torrent.name), seed: true, stateIntervalMs: 100,
         peers: [relay.port, rxPort].map((port) => ({ host: '127.0.0.1', port })),
         scheduling: { requestTimeoutMs: 3000, snubTimeoutMs: 3000 },

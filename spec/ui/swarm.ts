@@ -71,7 +71,7 @@ export async function startSwarm(options: SwarmOptions): Promise<Swarm> {
   const announced = (states$: Observable<SessionState>): Promise<unknown> =>
     firstValueFrom(states$.pipe(filter((s) => s.trackers.some((t) => t.ok)), timeout(10_000)));
   const seeder = createClient({ host: '127.0.0.1', port: 0, uploadRate: options.seederRate });
-  await announced(run('seeder', seeder.add(torrent, { path: 'unused', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) })));
+  await announced(run('seeder', seeder.run(torrent, { path: 'unused', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) })));
   let eventRequests = 0;
   const callback = createDashboardApp(state$, {
     title: 'rxtorrent swarm', tracker$: pollTrackerStats(`${trackerUrl}/stats`, { intervalMs: 500 }), events: { retryMs: 300 },
@@ -90,7 +90,7 @@ export async function startSwarm(options: SwarmOptions): Promise<Swarm> {
     startLeechers: async () => {
       for (let i = 1; i <= options.leechers; i++) {
         const client = createClient({ host: '127.0.0.1', port: 0 });
-        await announced(run(`leecher ${i}`, client.add(torrent, { path: 'unused' }, { storage: memoryStorage(torrent) })));
+        await announced(run(`leecher ${i}`, client.run(torrent, { path: 'unused' }, { storage: memoryStorage(torrent) })));
       }
     },
     dropConnections: () => dashboard.closeAllConnections(),

@@ -51,9 +51,9 @@ export function download(
   const link = typeof source === 'string' ? parseMagnet(source) : source;
   if (link.version === 2) return v2Only();
   const client = createClient(config, components);
-  if (!('pieces' in link)) return client.addMagnet(link, config);
+  if (!('pieces' in link)) return client.runMagnet(link, config);
   const path = config.path ?? join(config.dir ?? '.', link.name);
-  return client.add(link, { ...config, path, mode: 'download' }, { storage: components.storage });
+  return client.run(link, { ...config, path, mode: 'download' }, { storage: components.storage });
 }
 
 /**
@@ -70,7 +70,7 @@ export function download(
  */
 export function seed(torrent: Torrent, config: SeedConfig, components: ClientComponents & SessionComponents = {}): Observable<SessionState> {
   if (torrent.version === 2) return v2Only();
-  return createClient(config, components).add(torrent, { ...config, mode: 'seed', seed: true }, { storage: components.storage });
+  return createClient(config, components).run(torrent, { ...config, mode: 'seed', seed: true }, { storage: components.storage });
 }
 
 /** A v2-only torrent or magnet: the session cannot verify v2 pieces yet (issue 22). */

@@ -58,7 +58,7 @@ export async function startSeeder(torrent: Torrent, storage: PieceStorage, clien
   let seeding!: () => void;
   let failed!: (err: unknown) => void;
   const ready = new Promise<void>((resolve, reject) => ((seeding = resolve), (failed = reject)));
-  const subscription = c.add(torrent, { path: 'unused', mode: 'seed', stateIntervalMs: 50, ...session }, { storage }).subscribe({
+  const subscription = c.run(torrent, { path: 'unused', mode: 'seed', stateIntervalMs: 50, ...session }, { storage }).subscribe({
     next: (s) => {
       states.push(s);
       if (s.status === 'seeding') seeding();

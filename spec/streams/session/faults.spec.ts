@@ -35,7 +35,7 @@ describe('a hostile and faulty world (in process, loopback)', function () {
   async function leech(torrent: Torrent, storage: PieceStorage, ports: number[], extra: Partial<SessionConfig> = {}): Promise<{ port: number; run: Recorded }> {
     const client = createClient({ host: '127.0.0.1', port: 0 });
     const run = recordStates(
-      client.add(torrent, {
+      client.run(torrent, {
         path: 'unused', seed: false, stateIntervalMs: 50, scheduling: SCHEDULING,
         peers: ports.map((port) => ({ host: '127.0.0.1', port })), ...extra,
       }, { storage }),

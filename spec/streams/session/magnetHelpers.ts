@@ -179,14 +179,14 @@ export interface MagnetLeech {
 }
 
 /**
- * Starts `client.addMagnet(link, config)` on 127.0.0.1:0 (file storage under `config.dir`).
+ * Starts `client.runMagnet(link, config)` on 127.0.0.1:0 (file storage under `config.dir`).
  *
  * @param client - client options and the scheduler
  */
 export async function leechMagnet(link: MagnetLink | string, config: MagnetSessionConfig, client: ClientConfig & { scheduler?: SchedulerLike } = {}): Promise<MagnetLeech> {
   const { scheduler, ...clientConfig } = client;
   const c = createClient({ host: '127.0.0.1', port: 0, ...clientConfig }, { scheduler });
-  const run = recordStates(c.addMagnet(typeof link === 'string' ? parseMagnet(link) : link, { seed: false, stateIntervalMs: 50, ...config }));
+  const run = recordStates(c.runMagnet(typeof link === 'string' ? parseMagnet(link) : link, { seed: false, stateIntervalMs: 50, ...config }));
   const port = await new Promise<number>((resolve) => {
     const sub = c.listening$.subscribe((p) => {
       resolve(p);

@@ -44,7 +44,7 @@ describe('peer exchange (in process, loopback)', function () {
   async function peer(torrent: Torrent, config: Partial<SessionConfig>, seeding: boolean): Promise<{ port: number; run: Recorded }> {
     const client = createClient({ host: '127.0.0.1', port: 0 });
     const storage = seeding ? memoryStorage(torrent, { data }) : memoryStorage(torrent);
-    const run = recordStates(client.add(torrent, { path: 'unused', mode: seeding ? 'seed' : 'download', stateIntervalMs: 50, pexIntervalMs: PEX_INTERVAL_MS, ...config }, { storage }));
+    const run = recordStates(client.run(torrent, { path: 'unused', mode: seeding ? 'seed' : 'download', stateIntervalMs: 50, pexIntervalMs: PEX_INTERVAL_MS, ...config }, { storage }));
     cleanups.push(() => run.subscription.unsubscribe());
     const port = await new Promise<number>((resolve) => {
       const sub = client.listening$.subscribe((p) => {

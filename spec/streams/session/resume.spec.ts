@@ -22,7 +22,7 @@ describe('resume: records and rechecks (file storage)', function () {
     torrent = parseMetainfo(buildMetainfo({ name: 'r.bin', multiFile: false, files: [{ path: ['r.bin'], length: data.length }], pieceLength: 32768, pieces: hashes(data, 32768) }));
     // Capped at 1 MiB/s, so a download can be stopped half way.
     const seeder = createClient({ host: '127.0.0.1', port: 0, uploadRate: 1024 * 1024 });
-    const sub = seeder.add(torrent, { path: 'x', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
+    const sub = seeder.run(torrent, { path: 'x', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
     stopSeeder = () => sub.unsubscribe();
     seederPort = await firstValueFrom(seeder.listening$);
   });
@@ -32,7 +32,7 @@ describe('resume: records and rechecks (file storage)', function () {
   });
 
   const leech = (seed: boolean) =>
-    createClient({ host: '127.0.0.1', port: 0 }).add(torrent, { path: join(dir, 'r.bin'), seed, peers: [{ host: '127.0.0.1', port: seederPort }], stateIntervalMs: 50 });
+    createClient({ host: '127.0.0.1', port: 0 }).run(torrent, { path: join(dir, 'r.bin'), seed, peers: [{ host: '127.0.0.1', port: seederPort }], stateIntervalMs: 50 });
 
   it('a completed download restarts from its record: nothing re-hashed, nothing fetched', async () => {
     const first = await lastValueFrom(leech(false).pipe(timeout(30_000)));

@@ -19,12 +19,12 @@ describe('torrent sessions over loopback (memory storage, --peer)', function () 
     it(`an rxtorrent seeder serves an rxtorrent leecher; the file is byte-identical (hashThreads ${hashThreads})`, async () => {
       const { torrent, data } = fixture(3_000_000);
       const seeder = createClient({ host: '127.0.0.1', port: 0 });
-      const seeding = seeder.add(torrent, { path: 'unused', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
+      const seeding = seeder.run(torrent, { path: 'unused', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
       const port = await firstValueFrom(seeder.listening$);
       const out = memoryStorage(torrent);
       const leecher = createClient({ host: '127.0.0.1', port: 0 });
       const final = await lastValueFrom(
-        leecher.add(torrent, { path: 'unused', seed: false, peers: [{ host: '127.0.0.1', port }], hashThreads }, { storage: out }).pipe(timeout(20_000)),
+        leecher.run(torrent, { path: 'unused', seed: false, peers: [{ host: '127.0.0.1', port }], hashThreads }, { storage: out }).pipe(timeout(20_000)),
       );
       seeding.unsubscribe();
       expect(final.status).to.equal('done');
@@ -35,12 +35,12 @@ describe('torrent sessions over loopback (memory storage, --peer)', function () 
   it('a seeder reports its state: seeding, complete, with the leecher among its peers', async () => {
     const { torrent, data } = fixture(1_000_000);
     const seeder = createClient({ host: '127.0.0.1', port: 0 });
-    const states = seeder.add(torrent, { path: 'unused', mode: 'seed', stateIntervalMs: 50 }, { storage: memoryStorage(torrent, { data }) });
+    const states = seeder.run(torrent, { path: 'unused', mode: 'seed', stateIntervalMs: 50 }, { storage: memoryStorage(torrent, { data }) });
     const withPeer = firstValueFrom(states.pipe(filter((s) => s.peers.length > 0 && s.uploaded === torrent.length), take(1), timeout(20_000)));
     const port = await firstValueFrom(seeder.listening$);
     const leecher = createClient({ host: '127.0.0.1', port: 0 });
     // The leecher keeps seeding, so the connection is still up when the seeder's snapshot is taken.
-    const leeching = leecher.add(torrent, { path: 'unused', peers: [{ host: '127.0.0.1', port }] }, { storage: memoryStorage(torrent) }).subscribe();
+    const leeching = leecher.run(torrent, { path: 'unused', peers: [{ host: '127.0.0.1', port }] }, { storage: memoryStorage(torrent) }).subscribe();
     const s = await withPeer;
     leeching.unsubscribe();
     expect(s.status).to.equal('seeding');
@@ -57,7 +57,7 @@ describe('torrent sessions over loopback (memory storage, --peer)', function () 
       return of({ interval: 1, minInterval: undefined, complete: 1, incomplete: 0, trackerId: undefined, warning: undefined, externalIp: undefined, peers: [] });
     };
     const client = createClient({ host: '127.0.0.1', port: 0 }, { announce });
-    const sub = client.add(torrent, { path: 'x', mode: 'seed', trackers: [['http://127.0.0.1:1/announce']] }, { storage: memoryStorage(torrent, { data }) }).subscribe();
+    const sub = client.run(torrent, { path: 'x', mode: 'seed', trackers: [['http://127.0.0.1:1/announce']] }, { storage: memoryStorage(torrent, { data }) }).subscribe();
     for (let i = 0; i < 50 && announces.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     sub.unsubscribe();
     expect(announces[0]).to.include({ event: 'started', left: 0 });
@@ -69,7 +69,7 @@ describe('torrent sessions over loopback (memory storage, --peer)', function () 
     const client = createClient({ host: '127.0.0.1', port: 0 });
     const seen: number[] = [];
     const watching = client.state$.subscribe((s) => seen.push(s.sessions.length));
-    const sub = client.add(torrent, { path: 'x', mode: 'seed', stateIntervalMs: 20 }, { storage: memoryStorage(torrent, { data }) }).subscribe();
+    const sub = client.run(torrent, { path: 'x', mode: 'seed', stateIntervalMs: 20 }, { storage: memoryStorage(torrent, { data }) }).subscribe();
     const withOne = await firstValueFrom(client.state$.pipe(filter((s) => s.sessions.length === 1 && s.sessions[0]?.status === 'seeding'), timeout(5000)));
     expect(withOne.progress).to.equal(1);
     let completed = false;
@@ -85,9 +85,9 @@ describe('torrent sessions over loopback (memory storage, --peer)', function () 
   it('the same torrent twice on one client is refused', async () => {
     const { torrent, data } = fixture(100_000);
     const client = createClient({ host: '127.0.0.1', port: 0 });
-    const first = client.add(torrent, { path: 'x', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
+    const first = client.run(torrent, { path: 'x', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
     let error: unknown;
-    client.add(torrent, { path: 'x', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe({ error: (e) => (error = e) });
+    client.run(torrent, { path: 'x', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe({ error: (e) => (error = e) });
     await new Promise((r) => setTimeout(r, 200));
     first.unsubscribe();
     expect((error as { code?: string }).code).to.equal('ERR_CLIENT_DUPLICATE_TORRENT');

@@ -47,7 +47,7 @@ export async function runSeed(sources: readonly string[], options: SeedOptions):
   const client = createClient(config);
   const pathOf = (t: Torrent): string => options.downloaded ?? join(options.dir as string, t.name);
   const states$: Observable<SessionState> = merge(
-    ...torrents.map((t) => client.add(t, { ...config, path: pathOf(t), mode: 'seed' })),
+    ...torrents.map((t) => client.run(t, { ...config, path: pathOf(t), mode: 'seed' })),
   );
   const view = sessionView({ stream: process.stderr, json: options.json === true, multi: torrents.length > 1 });
   return runWithDashboard(states$, port, view);

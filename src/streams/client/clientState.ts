@@ -96,13 +96,13 @@ export function summarizeSessions(sessions: readonly SessionState[]): ClientStat
  * clientState():  x───────y───────z──|     x = {a1}, y = {a2, b1}, z = {a2, b2}
  * ```
  *
- * @param states$ - session states, e.g. `merge(client.add(t1, c1), client.add(t2, c2))`
+ * @param states$ - session states, e.g. `merge(client.run(t1, c1), client.run(t2, c2))`
  * @param config - throttle interval, scheduler, session key
  * @returns cold client states; each subscription keeps its own table of sessions
  * @throws {@link ClientError} `ERR_CLIENT_INVALID_ARGUMENT` for a negative or non-finite interval
  * @example
  * ```ts
- * clientState(merge(...torrents.map((t) => client.add(t, { path: t.name }))))
+ * clientState(merge(...torrents.map((t) => client.run(t, { path: t.name }))))
  *   .subscribe((c) => console.log(`${(c.progress * 100).toFixed(1)}% of ${c.sessions.length} torrents`));
  * ```
  */

@@ -17,6 +17,7 @@ import type { SessionComponents, SessionConfig, SwarmPort } from '../session/ses
 import type { SessionState } from '../session/sessionState.js';
 import { summarizeSessions, type ClientState } from './clientState.js';
 import { torrentSession } from '../session/torrentSession.js';
+import { startHandle, type TorrentHandle } from './torrentHandle.js';
 
 /** Options of {@link createClient}. */
 export interface ClientConfig {
@@ -52,32 +53,40 @@ export interface Client {
    */
   readonly state$: Observable<ClientState>;
   /**
-   * Runs a torrent on this client.
+   * Starts a torrent on this client at once and returns its handle: watch it (`state$`, `done()`),
+   * steer it (file priorities), read it while it downloads (`read$`, `createReadStream`), `stop()` it.
    *
-   * @returns cold session state; unsubscribing stops that torrent
+   * @returns the running torrent
    */
-  add(torrent: Torrent, config: SessionConfig, components?: Pick<SessionComponents, 'storage'>): Observable<SessionState>;
+  add(torrent: Torrent, config: SessionConfig, components?: Pick<SessionComponents, 'storage'>): TorrentHandle;
+  /** Starts a download from a magnet link (BEP 9 metadata from peers first) and returns its handle. */
+  addMagnet(link: MagnetLink, config: MagnetSessionConfig): TorrentHandle;
   /**
-   * Downloads from a magnet link: fetches the metadata from peers (BEP 9), then runs the torrent.
+   * A torrent on this client as a cold observable: subscribing starts it, unsubscribing stops it
+   * (for pipelines that own the torrent's life; `add` for a handle).
    *
-   * @returns cold session state, `metadata` while the info dict is fetched
+   * @returns cold session states
    */
-  addMagnet(link: MagnetLink, config: MagnetSessionConfig): Observable<SessionState>;
+  run(torrent: Torrent, config: SessionConfig, components?: Pick<SessionComponents, 'storage' | 'control'>): Observable<SessionState>;
+  /** A magnet download as a cold observable (`metadata` states while the info dict is fetched). */
+  runMagnet(link: MagnetLink, config: MagnetSessionConfig, components?: Pick<SessionComponents, 'control'>): Observable<SessionState>;
   /**
-   * Stops the running session of `infoHash` (hex), as its subscriber unsubscribing would: its
-   * state stream completes. True when one was running.
+   * Stops the running torrent of `infoHash` (hex), as `stop()` or unsubscribing would: its state
+   * stream completes. True when one was running.
    */
   remove(infoHash: string): boolean;
 }
 
 /**
- * Creates a client. Nothing happens until a session or `listening$` is subscribed; the listener
- * closes when the last one unsubscribes.
+ * Creates a client. Nothing runs until a torrent is added (or `listening$` subscribed); the
+ * listener closes when the last torrent stops.
  *
  * @example
  * ```ts
  * const client = createClient({ host: '0.0.0.0', port: 6881, maxPeers: 50 });
- * client.add(torrent, { path: 'downloads/' + torrent.name }).subscribe(render);
+ * const handle = client.add(torrent, { path: 'downloads/' + torrent.name });   // started
+ * handle.state$.subscribe((s) => console.log(`${(s.progress * 100).toFixed(1)} %`));
+ * await handle.done();
  * ```
  */
 export function createClient(config: ClientConfig = {}, components: ClientComponents = {}): Client {
@@ -160,8 +169,12 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
     listening$,
     state$,
     add: (torrent, sessionConfig, sessionComponents = {}) =>
+      startHandle(torrent.infoHash, (control) => tracked(torrent.infoHash, torrentSession(torrent, sessionConfig, port, { ...components, ...sessionComponents, control })), sessionConfig.files),
+    addMagnet: (link, magnetConfig) =>
+      startHandle(link.infoHash, (control) => tracked(link.infoHash, magnetSession(link, magnetConfig, port, { ...components, control })), magnetConfig.files),
+    run: (torrent, sessionConfig, sessionComponents = {}) =>
       tracked(torrent.infoHash, torrentSession(torrent, sessionConfig, port, { ...components, ...sessionComponents })),
-    addMagnet: (link, magnetConfig) => tracked(link.infoHash, magnetSession(link, magnetConfig, port, components)),
+    runMagnet: (link, magnetConfig, sessionComponents = {}) => tracked(link.infoHash, magnetSession(link, magnetConfig, port, { ...components, ...sessionComponents })),
     remove: (infoHash) => {
       const running = sessions.has(infoHash.toLowerCase());
       removed$.next(infoHash.toLowerCase());

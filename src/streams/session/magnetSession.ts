@@ -34,7 +34,7 @@ export interface MagnetSessionConfig extends Omit<SessionConfig, 'path' | 'mode'
  * @example
  * ```ts
  * const client = createClient({ port: 0 });
- * client.addMagnet(parseMagnet('magnet:?xt=urn:btih:…'), { dir: 'downloads' }).subscribe((s) => console.log(s.status));
+ * client.runMagnet(parseMagnet('magnet:?xt=urn:btih:…'), { dir: 'downloads' }).subscribe((s) => console.log(s.status));
  * ```
  */
 export function magnetSession(link: MagnetLink, config: MagnetSessionConfig, port: SwarmPort, components: SessionComponents = {}): Observable<SessionState> {

@@ -25,7 +25,7 @@ import type { SessionState } from './sessionState.js';
  * @example
  * ```ts
  * const client = createClient({ port: 0 });
- * client.add(torrent, { path: 'downloads/ubuntu.iso' }).subscribe((s) => console.log(s.progress));
+ * client.run(torrent, { path: 'downloads/ubuntu.iso' }).subscribe((s) => console.log(s.progress));
  * ```
  */
 export function torrentSession(torrent: Torrent, config: SessionConfig, port: SwarmPort, components: SessionComponents = {}): Observable<SessionState> {
