@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { pieceLevels, visibleFiles } from '../../../src/protocol/scheduler/pieceLevels.js';
+import { pieceLevels, visibleFiles, wantedFiles } from '../../../src/protocol/scheduler/pieceLevels.js';
 import { readaheadWindows } from '../../../src/protocol/scheduler/readahead.js';
 
 /** Files of `lengths` bytes laid out back to back (pad files where `pad` names them). */
@@ -29,6 +29,15 @@ describe('pieceLevels: file and range priorities as piece levels', () => {
     expect([...pieceLevels(t, ['normal', 'normal'], [{ file: 0, start: 0, end: 300, priority: 'skip' }, { file: 0, start: 250, end: 300, priority: 'high' }])])
       .to.deep.equal([0, 0, 2, 1, 1]);
     expect([...pieceLevels(t, ['normal', 'skip'], [{ file: 0, start: 0, end: 999, priority: 'skip' }])], 'a range past the end is clamped').to.deep.equal([0, 0, 0, 0, 0]);
+  });
+
+  it('wantedFiles: what must exist on disk, by storage index (pad files never); a range or a reader brings a skipped file in', () => {
+    const t = layout([300, 50, 100, 0], 100, [1]);
+    expect(wantedFiles(t, ['skip', 'normal', 'skip'])).to.deep.equal([false, false, true, false]);
+    expect(wantedFiles(t, [])).to.deep.equal([true, false, true, true]);
+    expect(wantedFiles(t, ['skip', 'skip'], [{ file: 0, start: 10, end: 20, priority: 'high' }])).to.deep.equal([true, false, false, true]);
+    expect(wantedFiles(t, ['skip', 'skip'], [{ file: 0, start: 10, end: 20, priority: 'skip' }])).to.deep.equal([false, false, false, true]);
+    expect(wantedFiles(t, ['skip', 'skip', 'skip'], [], [{ start: 349, end: 360 }]), 'a reader inside f2').to.deep.equal([false, false, true, false]);
   });
 });
 

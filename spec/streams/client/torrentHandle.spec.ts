@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
 import { buildMetainfo, parseMetainfo, type Torrent } from '../../../src/protocol/metainfo/index.js';
 import type { PeerAddress } from '../../../src/protocol/peerAddress.js';
@@ -7,7 +9,9 @@ import { createClient } from '../../../src/streams/client/createClient.js';
 import { startHandle, type TorrentHandle } from '../../../src/streams/client/torrentHandle.js';
 import { torrentSession } from '../../../src/streams/session/torrentSession.js';
 import { memoryStorage } from '../../../src/streams/storage/index.js';
+import type { SessionState } from '../../../src/streams/session/sessionState.js';
 import { seededRandom } from '../../helpers/random.js';
+import { useTempDir } from '../../helpers/tmp.js';
 import { content, hashes } from '../../protocol/metainfo/fixtures.js';
 import { fakePort, ScriptedPeer, VirtualClock, type PeerScript } from '../session/fakes.js';
 
@@ -31,11 +35,12 @@ const seederScript = (torrent: Torrent, data: Uint8Array): PeerScript => (m) => 
 };
 
 describe('TorrentHandle', () => {
+  const tmp = useTempDir();
   let handle: TorrentHandle | undefined;
   afterEach(() => handle?.stop());
 
   /** A handle over a session in virtual time, with one scripted seeder answering after `latencyMs`. */
-  function virtual(files: ('skip' | 'normal' | 'high')[] = [], latencyMs = 20) {
+  function virtual(files: ('skip' | 'normal' | 'high')[] = [], latencyMs = 20, path?: string, seed = false) {
     const { torrent, data } = fixture();
     const clock = new VirtualClock();
     const address: PeerAddress = { host: '127.0.0.2', port: 6881 };
@@ -45,8 +50,9 @@ describe('TorrentHandle', () => {
       made.push(peer);
       return peer;
     }]]), generatePeerId());
-    const storage = memoryStorage(torrent);
-    handle = startHandle(torrent.infoHash, (control) => torrentSession(torrent, { path: 'unused', peers: [address], seed: false, files, scheduling: { initialPipeline: 2, minPipeline: 1, maxPipeline: 2 } }, port, {
+    // With a path, the session opens files there; without, it runs on memory.
+    const storage = path === undefined ? memoryStorage(torrent) : undefined;
+    handle = startHandle(torrent.infoHash, (control) => torrentSession(torrent, { path: path ?? 'unused', peers: [address], seed, files, scheduling: { initialPipeline: 2, minPipeline: 1, maxPipeline: 2 } }, port, {
       storage, scheduler: clock.scheduler, random: seededRandom(4), control,
     }), files);
     const requested = (): number[] => (made[0]?.received ?? []).flatMap((m: WireMessage) => (m.type === 'request' ? [m.index] : []));
@@ -76,6 +82,21 @@ describe('TorrentHandle', () => {
     expect(requested().every((i) => i >= firstOfB)).to.equal(true);
     expect(new Set(requested()).size).to.equal(torrent.pieceCount - firstOfB);
     expect(state).to.include({ status: 'done', progress: 1 });
+  });
+
+  it('on disk: the skipped file never appears, the wanted one gets its final name when done; wanted later, it appears too', async () => {
+    const path = join(tmp.path, 'h');
+    const { torrent, data, clock, handle: h } = virtual(['skip', 'normal'], 20, path, true);
+    let state: SessionState | undefined;
+    void h.done().then((s) => (state = s));
+    expect(await clock.until(() => state !== undefined, 20_000)).to.equal(true);
+    expect(await readFile(join(path, 'b.bin'))).to.deep.equal(Buffer.from(data.subarray(torrent.files[1]!.offset)));
+    expect(await readdir(path)).to.deep.equal(['b.bin']);
+    const seen: SessionState[] = [];
+    h.state$.subscribe((s) => seen.push(s));
+    h.setFilePriority(0, 'normal');
+    expect(await clock.until(() => seen.at(-1)?.status === 'seeding' && seen.at(-1)?.progress === 1 && seen.some((s) => s.status === 'downloading'), 20_000)).to.equal(true);
+    expect(await readFile(join(path, 'a.bin'))).to.deep.equal(Buffer.from(data.subarray(0, torrent.files[0]!.length)));
   });
 
   it('a skipped file chosen while running (high) is fetched next', async () => {

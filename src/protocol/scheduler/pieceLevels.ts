@@ -71,6 +71,34 @@ export function pieceLevels(torrent: Pick<Torrent, 'files' | 'pieceLength' | 'pi
   return levels;
 }
 
+/**
+ * Which of `torrent.files` (pad files included, as storage numbers them) must exist on disk: those
+ * the user did not skip, those with a range of their own that is not skipped, and those a reader
+ * is reading (`windows`, in torrent byte space). The rest are never created.
+ *
+ * @param torrent - files
+ * @param files - priority per visible file (missing: normal)
+ * @param ranges - ranges with their own priority
+ * @param windows - byte ranges readers need, `[start, end)` in the torrent
+ * @returns one flag per entry of `torrent.files` (false for pad files)
+ * @example
+ * ```ts
+ * wantedFiles(torrent, ['skip', 'normal']); // [false, true]
+ * ```
+ */
+export function wantedFiles(
+  torrent: Pick<Torrent, 'files'>, files: readonly Priority[], ranges: readonly RangePriority[] = [], windows: readonly { start: number; end: number }[] = [],
+): boolean[] {
+  let visible = -1;
+  return torrent.files.map((file) => {
+    if (file.pad) return false;
+    const i = ++visible;
+    if ((files[i] ?? 'normal') !== 'skip') return true;
+    if (ranges.some((r) => r.file === i && r.priority !== 'skip' && r.end > r.start)) return true;
+    return windows.some((w) => w.start < file.offset + file.length && w.end > file.offset);
+  });
+}
+
 /** `[start, end, level]` pieces of `[0, length)`: `base` overlaid with each cut in turn. */
 function overlay(length: number, base: number, cuts: readonly { start: number; end: number; level: number }[]): [number, number, number][] {
   let parts: [number, number, number][] = [[0, length, base]];

@@ -7,7 +7,7 @@
  */
 import { combineLatest, distinctUntilChanged, map, merge, Observable, of, startWith } from 'rxjs';
 import type { Torrent } from '../../protocol/metainfo/index.js';
-import { pieceLevels } from '../../protocol/scheduler/pieceLevels.js';
+import { pieceLevels, wantedFiles } from '../../protocol/scheduler/pieceLevels.js';
 import { readaheadWindows, type ReaderPosition } from '../../protocol/scheduler/readahead.js';
 import type { PriorityChoice } from './sessionControl.js';
 
@@ -25,7 +25,12 @@ export interface PlanFlowInput {
 /** What {@link planFlow} emits. */
 export type PlanFlowOutput =
   /** Every piece's level (0 skip, 1 normal, 2 high): also what "complete" means (every piece above 0 had). */
-  | { readonly type: 'levels'; readonly levels: Uint8Array }
+  | {
+    readonly type: 'levels';
+    readonly levels: Uint8Array;
+    /** Which of `torrent.files` must exist on disk (storage creates the newly wanted ones). */
+    readonly files: readonly boolean[];
+  }
   /** Pieces to fetch first, most urgent first. */
   | { readonly type: 'deadlines'; readonly pieces: readonly number[] };
 
@@ -54,18 +59,19 @@ export function planFlow(input: PlanFlowInput): Observable<PlanFlowOutput> {
   const levels$ = combineLatest([input.priorities$, plans$.pipe(map((p) => p.windows), distinctUntilChanged(sameWindows))]).pipe(
     map(([choice, windows]) => {
       const levels = pieceLevels(torrent, choice.files, choice.ranges);
+      const files = wantedFiles(torrent, choice.files, choice.ranges, windows);
       // A stream's window is wanted, and first: even in a file the user skipped.
       for (const w of windows) {
         const last = Math.min(torrent.pieceCount - 1, Math.floor((w.end - 1) / torrent.pieceLength));
         for (let p = Math.floor(w.start / torrent.pieceLength); p <= last; p++) levels[p] = 2;
       }
-      return levels;
+      return { levels, files };
     }),
-    distinctUntilChanged(sameBytes),
+    distinctUntilChanged((a, b) => sameBytes(a.levels, b.levels) && sameFlags(a.files, b.files)),
   );
   const deadlines$ = plans$.pipe(map((p) => p.deadlines), distinctUntilChanged(sameNumbers));
   return merge(
-    levels$.pipe(map((levels): PlanFlowOutput => ({ type: 'levels', levels }))),
+    levels$.pipe(map(({ levels, files }): PlanFlowOutput => ({ type: 'levels', levels, files }))),
     deadlines$.pipe(map((pieces): PlanFlowOutput => ({ type: 'deadlines', pieces }))),
   );
 }
@@ -76,6 +82,10 @@ export function fixedPlan(choice: PriorityChoice): { priorities$: Observable<Pri
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function sameFlags(a: readonly boolean[], b: readonly boolean[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 

@@ -105,9 +105,22 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
       source: torrent ?? (magnet as MagnetLink), phase, book, links: links.all(), downloaded: links.downloaded, uploaded: links.uploaded,
       rates: rates$.value, trackers: trackers.values(), downloading,
     }));
-    /** Every wanted piece is had: done (the session completes with `seed: false`), or seeding. */
-    const finish = (save: () => Promise<void>): void => {
-      if (phase.status === 'seeding' || phase.status === 'done') return;
+    let finalizing = false;
+    /**
+     * Every wanted piece is had: done (the session completes with `seed: false`), or seeding.
+     * With `finalize` (some files skipped), the wanted files get their final names first.
+     */
+    const finish = (save: () => Promise<void>, finalize?: () => Promise<void>): void => {
+      if (finalizing || phase.status === 'seeding' || phase.status === 'done') return;
+      if (finalize !== undefined) {
+        finalizing = true;
+        finalize().then(() => {
+          finalizing = false;
+          // More may have become wanted meanwhile.
+          if (book?.wantedComplete === true) finish(save);
+        }, fail);
+        return;
+      }
       phase = { ...phase, status: config.seed === false ? 'done' : 'seeding' };
       transfer$.next(transfer());
       emit();
@@ -143,9 +156,11 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           }
           const { storage, saver } = event;
           const b = (book = event.book);
+          const save = (): Promise<void> => saver.save();
+          const finalize = (): Promise<void> => storage.finalize();
           // Every wanted piece is had (some files skipped): done, or seeding what we have.
           const wanted = (): void => {
-            if (b.wantedComplete && !b.complete) finish(() => saver.save());
+            if (b.wantedComplete && !b.complete) finish(save, finalize);
             // More became wanted (a skipped file chosen after all): downloading again.
             else if (!b.wantedComplete && phase.status === 'seeding') phase = { ...phase, status: 'downloading' };
           };
@@ -178,6 +193,8 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           const control = components.control ?? fixedPlan({ files: config.files ?? [], ranges: [] });
           teardown.add(planFlow({ torrent: t, has: (i) => b.have.has(i), priorities$: control.priorities$, readers$: control.readers$, written$ }).subscribe((out) => {
             if (out.type === 'deadlines') return deadlines$.next(out.pieces);
+            // Newly wanted files exist before any piece of theirs is written (storage orders it).
+            storage.want?.(out.files).catch(fail);
             b.setLevels(out.levels);
             levels$.next(out.levels);
             wanted();
@@ -199,7 +216,8 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           // The first announce reads this at once: it must not say `left = length` for data we have.
           transfer$.next(transfer());
           if (magnet === undefined) startPeers();
-          if (b.wantedComplete) finish(() => saver.save());
+          // (A complete torrent is finalized by the piece flow.)
+          if (b.wantedComplete) finish(save, b.complete ? undefined : finalize);
           components.control?.attach({ torrent: t, has: (i) => b.have.has(i), written$, readBlock: (i, begin, length) => storage.readBlock(i, begin, length), now: () => scheduler.now() });
         },
       }));

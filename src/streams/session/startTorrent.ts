@@ -7,6 +7,7 @@
 import { Observable, Subscription, interval, type SchedulerLike } from 'rxjs';
 import type { Torrent } from '../../protocol/metainfo/index.js';
 import { TokenBucket } from '../../protocol/rate/index.js';
+import { wantedFiles } from '../../protocol/scheduler/pieceLevels.js';
 import { openFileStorage, type PieceStorage } from '../storage/index.js';
 import { ProgressBook } from './progressBook.js';
 import { ResumeSaver } from './resume.js';
@@ -33,8 +34,10 @@ export type TorrentStart =
  * const open = openStorage(torrent, { path: 'downloads/x.iso', mode: 'download' }, undefined);
  * ```
  */
-export function openStorage(torrent: Torrent, config: Pick<SessionConfig, 'path' | 'mode'>, injected: (PieceStorage & { readonly hasExistingData?: boolean }) | undefined): () => Promise<SessionStorage> {
-  return injected !== undefined ? () => Promise.resolve(injected) : () => openFileStorage(torrent, { path: config.path, mode: config.mode });
+export function openStorage(torrent: Torrent, config: Pick<SessionConfig, 'path' | 'mode' | 'files'>, injected: (PieceStorage & { readonly hasExistingData?: boolean }) | undefined): () => Promise<SessionStorage> {
+  // Skipped files are not created; the plan's first `want()` follows at once.
+  const wanted = wantedFiles(torrent, config.files ?? []);
+  return injected !== undefined ? () => Promise.resolve(injected) : () => openFileStorage(torrent, { path: config.path, mode: config.mode, wanted });
 }
 
 /**

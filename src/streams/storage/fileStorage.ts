@@ -1,18 +1,21 @@
 /**
  * Pieces on disk. While downloading, each file lives as `<name>.part` (sparse, full size);
- * `finalize()` fsyncs and renames them, so a final name appears only when the whole torrent is
+ * `finalize()` fsyncs and renames them, so a final name appears only when every wanted piece is
  * verified. Existing final files of the right size are used in place (a later recheck decides
- * what they hold). BEP 47 pad files are never written: they read as zeros.
+ * what they hold). BEP 47 pad files are never written: they read as zeros. Files not wanted
+ * (`wanted`, `want()`) are never created: the bytes of theirs that share a piece with a wanted
+ * file go to the parts file (`partsFile.ts`), and are copied out of it if they are wanted later.
  *
  * @module
  */
-import { mkdir, open, rename, stat, truncate } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { StorageError } from '../../errors.js';
-import { fileSpans, pieceSize, type Torrent, type TorrentFile } from '../../protocol/metainfo/index.js';
-import { HandlePool } from './fileHandles.js';
+import type { Torrent, TorrentFile } from '../../protocol/metainfo/index.js';
+import { DiskStorage } from './diskStorage.js';
+import { partsPathOf } from './partsFile.js';
 import type { PieceStorage } from './pieceStorage.js';
-import { toStorageError } from './storageError.js';
+import { prepareStaging } from './staging.js';
 
 /** Options of {@link openFileStorage}. */
 export interface FileStorageConfig {
@@ -23,6 +26,8 @@ export interface FileStorageConfig {
    * with its exact size, and nothing is ever written. @default 'download'
    */
   readonly mode?: 'download' | 'seed';
+  /** Which of `torrent.files` are wanted (missing entries: wanted); see {@link FileStorage.want}. @default all */
+  readonly wanted?: readonly boolean[];
 }
 
 /** A file on disk as a resume record remembers it. */
@@ -35,20 +40,30 @@ export interface FileState {
 
 /** A file storage, with what a session needs to know about the files on disk. */
 export interface FileStorage extends PieceStorage {
-  /** True once every file has its final name. */
+  /** True once every file on disk, and every wanted one, has its final name. */
   readonly finalized: boolean;
   /** True when some content already existed on disk (worth a recheck before downloading). */
   readonly hasExistingData: boolean;
   /** Flushes written data to disk (fsync of every staging file). */
   flush(): Promise<void>;
-  /** Size and modification time of every data file (pad and empty files left out). */
+  /** Size and modification time of every data file on disk (pad, empty and absent files left out). */
   files(): Promise<FileState[]>;
+  /**
+   * Which of `torrent.files` are wanted now. A newly wanted file is created (`.part`) and what the
+   * parts file holds of it is copied in before any later write; files no longer wanted stay as
+   * they are. Writes and reads wait for it.
+   */
+  want(wanted: readonly boolean[]): Promise<void>;
 }
 
-interface Slot {
+/** One file of a {@link DiskStorage}. */
+export interface Slot {
   readonly file: TorrentFile;
   readonly finalPath: string;
+  /** On disk, as `.part` or under its final name (false: never created, its bytes in the parts file). */
+  present: boolean;
   staging: boolean;
+  wanted: boolean;
   /** Set while finalize renames `.part` to the final name: paths are not known until it settles. */
   moving?: Promise<void>;
 }
@@ -69,8 +84,9 @@ interface Slot {
 export async function openFileStorage(torrent: Torrent, config: FileStorageConfig): Promise<FileStorage> {
   const seed = config.mode === 'seed';
   const slots: Slot[] = [];
-  let existing = false;
-  for (const file of torrent.files) {
+  const partsPath = partsPathOf(config.path);
+  let existing = !seed && (await stat(partsPath).then((s) => s.size > 0, () => false));
+  for (const [index, file] of torrent.files.entries()) {
     const finalPath = torrent.multiFile ? join(config.path, ...file.path) : config.path;
     const size = await stat(finalPath).then((s) => (s.isFile() ? s.size : -1), () => undefined);
     if (size === -1) throw new StorageError('ERR_STORAGE_CONFLICT', `${finalPath} exists and is not a regular file`);
@@ -81,165 +97,12 @@ export async function openFileStorage(torrent: Torrent, config: FileStorageConfi
       throw new StorageError('ERR_STORAGE_MISSING', `${finalPath} is missing: nothing to seed`);
     }
     existing ||= size !== undefined && file.length > 0 && !file.pad;
-    const staging = size === undefined && !seed && !file.pad && file.length > 0;
+    const wanted = seed || config.wanted?.[index] !== false;
+    // A skipped file is staged only if an earlier run left its `.part`.
+    const data = !file.pad && file.length > 0;
+    const staging = size === undefined && !seed && data && (wanted || (await stat(`${finalPath}.part`).then(() => true, () => false)));
     if (staging) existing ||= await prepareStaging(finalPath, file.length);
-    slots.push({ file, finalPath, staging });
+    slots.push({ file, finalPath, staging, wanted, present: size !== undefined || staging });
   }
-  return new DiskStorage(torrent, slots, seed, existing);
-}
-
-/** Creates or resizes `<path>.part`; returns true when it already held data. */
-async function prepareStaging(finalPath: string, length: number): Promise<boolean> {
-  const partPath = `${finalPath}.part`;
-  try {
-    await mkdir(dirname(finalPath), { recursive: true });
-    const before = await stat(partPath).then((s) => s.size, () => undefined);
-    if (before === undefined) await (await open(partPath, 'wx')).close();
-    if (before !== length) await truncate(partPath, length);
-    return before !== undefined;
-  } catch (err) {
-    throw toStorageError(err, `cannot prepare ${partPath}`);
-  }
-}
-
-class DiskStorage implements FileStorage {
-  private readonly pool = new HandlePool();
-  private closed = false;
-  finalized: boolean;
-
-  constructor(
-    private readonly torrent: Torrent,
-    private readonly slots: Slot[],
-    private readonly readOnly: boolean,
-    readonly hasExistingData: boolean,
-  ) {
-    this.finalized = slots.every((s) => !s.staging);
-  }
-
-  async readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
-    const out = new Uint8Array(length);
-    await this.forEachSpan(index, begin, length, async (slot, fileOffset, rangeOffset, spanLength) => {
-      if (slot.file.pad) return;
-      const path = await this.settledPath(slot);
-      await this.pool.use(path, this.readOnly ? 'r' : 'r+', async (fh) => {
-        for (let done = 0; done < spanLength; ) {
-          const { bytesRead } = await fh.read(out, rangeOffset + done, spanLength - done, fileOffset + done);
-          if (bytesRead === 0) throw new StorageError('ERR_STORAGE_CHANGED', `${path} is shorter than expected`);
-          done += bytesRead;
-        }
-      });
-    });
-    return out;
-  }
-
-  async writePiece(index: number, data: Uint8Array): Promise<void> {
-    if (this.readOnly) throw new StorageError('ERR_STORAGE_READ_ONLY', 'this storage is opened for seeding only');
-    await this.forEachSpan(index, 0, data.length, async (slot, fileOffset, rangeOffset, spanLength) => {
-      if (slot.file.pad) return;
-      await this.pool.use(await this.settledPath(slot), 'r+', async (fh) => {
-        for (let done = 0; done < spanLength; ) {
-          const { bytesWritten } = await fh.write(data, rangeOffset + done, spanLength - done, fileOffset + done);
-          done += bytesWritten;
-        }
-      });
-    });
-  }
-
-  async finalize(): Promise<void> {
-    this.assertOpen();
-    const dirs = new Set<string>();
-    for (const slot of this.slots) {
-      if (slot.file.pad) continue;
-      if (slot.file.length === 0) {
-        await mkdir(dirname(slot.finalPath), { recursive: true });
-        await (await open(slot.finalPath, 'a')).close();
-      } else if (slot.staging) {
-        const part = this.pathOf(slot);
-        await this.pool.use(part, 'r+', (fh) => fh.sync());
-        // The open handle survives the rename and moves to the final name with it, so reads in
-        // flight go on, and reads that start meanwhile wait for `moving`, then use the final name.
-        slot.moving = rename(part, slot.finalPath).then(() => {
-          this.pool.rekey(part, slot.finalPath);
-          slot.staging = false;
-        });
-        try {
-          await slot.moving;
-        } finally {
-          slot.moving = undefined;
-        }
-      } else {
-        continue;
-      }
-      dirs.add(dirname(slot.finalPath));
-    }
-    // The renames are durable only once their directories are flushed too.
-    for (const dir of dirs) await syncDir(dir);
-    this.finalized = true;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.pool.closeAll();
-  }
-
-  async flush(): Promise<void> {
-    this.assertOpen();
-    for (const slot of this.slots) {
-      const path = await this.settledPath(slot);
-      if (slot.staging) await this.pool.use(path, 'r+', (fh) => fh.datasync());
-    }
-  }
-
-  async files(): Promise<FileState[]> {
-    const out: FileState[] = [];
-    for (const slot of this.slots) {
-      if (slot.file.pad || slot.file.length === 0) continue;
-      const path = await this.settledPath(slot);
-      const stats = await stat(path).catch((err: unknown) => {
-        throw toStorageError(err, `cannot stat ${path}`);
-      });
-      out.push({ path, size: stats.size, mtimeMs: stats.mtimeMs });
-    }
-    return out;
-  }
-
-  private pathOf(slot: Slot): string {
-    return slot.staging ? `${slot.finalPath}.part` : slot.finalPath;
-  }
-
-  /** The slot's path once any rename in progress has settled (failed renames leave `.part`). */
-  private async settledPath(slot: Slot): Promise<string> {
-    if (slot.moving !== undefined) await slot.moving.catch(() => undefined);
-    return this.pathOf(slot);
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new StorageError('ERR_STORAGE_CLOSED', 'storage is closed');
-  }
-
-  private async forEachSpan(
-    index: number, begin: number, length: number,
-    fn: (slot: Slot, fileOffset: number, rangeOffset: number, length: number) => Promise<void>,
-  ): Promise<void> {
-    this.assertOpen();
-    const size = index >= 0 && index < this.torrent.pieceCount ? pieceSize(this.torrent, index) : -1;
-    if (!Number.isInteger(begin) || begin < 0 || length < 0 || begin + length > size) {
-      throw new StorageError('ERR_STORAGE_OUT_OF_RANGE', `piece ${index} [${begin}, +${length}) is outside the torrent`);
-    }
-    const spans = fileSpans(this.torrent.files, index * this.torrent.pieceLength + begin, length);
-    try {
-      await Promise.all(spans.map((s) => fn(this.slots[s.fileIndex] as Slot, s.fileOffset, s.rangeOffset, s.length)));
-    } catch (err) {
-      throw toStorageError(err, `piece ${index}`);
-    }
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  return new DiskStorage(torrent, slots, seed, existing, partsPath);
 }

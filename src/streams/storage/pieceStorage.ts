@@ -23,8 +23,16 @@ export interface PieceStorage {
    * must copy them (`copyOf`).
    */
   writePiece(index: number, data: Uint8Array): Promise<void>;
-  /** After the last piece: flush to disk and give staging files their final names. */
+  /**
+   * Once every wanted piece is written: flush to disk and give staging files their final names.
+   * Called again if more files become wanted and are complete later.
+   */
   finalize(): Promise<void>;
+  /**
+   * Which of `torrent.files` are wanted (by index, pad files included; missing: wanted). Storages
+   * that create files lazily create newly wanted ones here; optional (memory keeps everything).
+   */
+  want?(wanted: readonly boolean[]): Promise<void>;
   /** Releases file handles without finalizing (staging files stay for a later resume). */
   close(): Promise<void>;
 }
