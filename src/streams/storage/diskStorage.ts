@@ -8,12 +8,50 @@
 import { mkdir, open, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StorageError } from '../../errors.js';
-import { fileSpans, pieceSize, piecesOfFile, type Torrent } from '../../protocol/metainfo/index.js';
+import { fileSpans, pieceSize, piecesOfFile, type Torrent, type TorrentFile } from '../../protocol/metainfo/index.js';
 import { HandlePool } from './fileHandles.js';
-import type { FileState, FileStorage, Slot } from './fileStorage.js';
+import type { PieceStorage } from './pieceStorage.js';
 import { PartsFile } from './partsFile.js';
 import { prepareStaging, syncDir } from './staging.js';
 import { toStorageError } from './storageError.js';
+
+/** A file on disk as a resume record remembers it. */
+export interface FileState {
+  /** Where it is now (the `.part` name while staging). */
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** A file storage, with what a session needs to know about the files on disk. */
+export interface FileStorage extends PieceStorage {
+  /** True once every file on disk, and every wanted one, has its final name. */
+  readonly finalized: boolean;
+  /** True when some content already existed on disk (worth a recheck before downloading). */
+  readonly hasExistingData: boolean;
+  /** Flushes written data to disk (fsync of every staging file). */
+  flush(): Promise<void>;
+  /** Size and modification time of every data file on disk (pad, empty and absent files left out). */
+  files(): Promise<FileState[]>;
+  /**
+   * Which of `torrent.files` are wanted now. A newly wanted file is created (`.part`) and what the
+   * parts file holds of it is copied in before any later write; files no longer wanted stay as
+   * they are. Writes and reads wait for it.
+   */
+  want(wanted: readonly boolean[]): Promise<void>;
+}
+
+/** One file of a {@link DiskStorage}. */
+export interface Slot {
+  readonly file: TorrentFile;
+  readonly finalPath: string;
+  /** On disk, as `.part` or under its final name (false: never created, its bytes in the parts file). */
+  present: boolean;
+  staging: boolean;
+  wanted: boolean;
+  /** Set while finalize renames `.part` to the final name: paths are not known until it settles. */
+  moving?: Promise<void>;
+}
 
 /** A span of a piece inside one file. */
 type SpanFn = (slot: Slot, fileOffset: number, rangeOffset: number, length: number) => Promise<void>;

@@ -11,10 +11,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageError } from '../../errors.js';
-import type { Torrent, TorrentFile } from '../../protocol/metainfo/index.js';
-import { DiskStorage } from './diskStorage.js';
+import type { Torrent } from '../../protocol/metainfo/index.js';
+import { DiskStorage, type FileStorage, type Slot } from './diskStorage.js';
 import { partsPathOf } from './partsFile.js';
-import type { PieceStorage } from './pieceStorage.js';
 import { prepareStaging } from './staging.js';
 
 /** Options of {@link openFileStorage}. */
@@ -30,43 +29,7 @@ export interface FileStorageConfig {
   readonly wanted?: readonly boolean[];
 }
 
-/** A file on disk as a resume record remembers it. */
-export interface FileState {
-  /** Where it is now (the `.part` name while staging). */
-  readonly path: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-}
-
-/** A file storage, with what a session needs to know about the files on disk. */
-export interface FileStorage extends PieceStorage {
-  /** True once every file on disk, and every wanted one, has its final name. */
-  readonly finalized: boolean;
-  /** True when some content already existed on disk (worth a recheck before downloading). */
-  readonly hasExistingData: boolean;
-  /** Flushes written data to disk (fsync of every staging file). */
-  flush(): Promise<void>;
-  /** Size and modification time of every data file on disk (pad, empty and absent files left out). */
-  files(): Promise<FileState[]>;
-  /**
-   * Which of `torrent.files` are wanted now. A newly wanted file is created (`.part`) and what the
-   * parts file holds of it is copied in before any later write; files no longer wanted stay as
-   * they are. Writes and reads wait for it.
-   */
-  want(wanted: readonly boolean[]): Promise<void>;
-}
-
-/** One file of a {@link DiskStorage}. */
-export interface Slot {
-  readonly file: TorrentFile;
-  readonly finalPath: string;
-  /** On disk, as `.part` or under its final name (false: never created, its bytes in the parts file). */
-  present: boolean;
-  staging: boolean;
-  wanted: boolean;
-  /** Set while finalize renames `.part` to the final name: paths are not known until it settles. */
-  moving?: Promise<void>;
-}
+export type { FileState, FileStorage, Slot } from './diskStorage.js';
 
 /**
  * Opens (and in download mode creates) the files of `torrent` under `config.path`.
