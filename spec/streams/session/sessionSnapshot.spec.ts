@@ -29,10 +29,30 @@ describe('sessionSnapshot: a pure function of the parts', () => {
     expect(sessionSnapshot(parts), 'the same parts, the same snapshot').to.deep.equal(s);
   });
 
+  it('files with their priority and progress (a file partly in a had piece counts that part); readers in file terms', () => {
+    const lengths = [16384 + 8192, 8192, 2 * 16384];
+    const multi = parseMetainfo(buildMetainfo({
+      name: 'm', multiFile: true, files: lengths.map((length, i) => ({ path: [`f${i}`], length })), pieceLength: 16384, pieces: hashes(data, 16384),
+    }));
+    const have = new Bitfield(4);
+    have.set(1);
+    const s = sessionSnapshot({
+      source: multi, phase: { status: 'downloading', checked: 1, rechecked: 0 }, book: new ProgressBook(multi, have), links: [], downloaded: 0, uploaded: 0,
+      rates: NO_RATES, trackers: [], downloading: new Set(), priorities: ['normal', 'skip'], readers: [{ position: 16384 * 2 + 100, end: 16384 * 4, rate: 5 }],
+    });
+    expect(s.files).to.deep.equal([
+      { index: 0, path: 'm/f0', length: 24576, priority: 'normal', progress: 8192 / 24576 },
+      { index: 1, path: 'm/f1', length: 8192, priority: 'skip', progress: 1 },
+      { index: 2, path: 'm/f2', length: 32768, priority: 'normal', progress: 0 },
+    ]);
+    expect(s.readers).to.deep.equal([{ file: 2, position: 100, end: 32768, rate: 5 }]);
+  });
+
   it('a magnet link\'s metadata phase: the link\'s name and size, no pieces', () => {
     const link = parseMagnet(`magnet:?xt=urn:btih:${torrent.infoHash}&dn=later.bin&xl=1000`);
     const s = sessionSnapshot({ source: link, phase: { status: 'metadata', checked: 0, rechecked: 0, metadata: 0.5 }, book: undefined, links: [], downloaded: 0, uploaded: 0, rates: NO_RATES, trackers: [], downloading: new Set() });
     expect(s).to.deep.include({ status: 'metadata', name: 'later.bin', length: 1000, left: 1000, metadata: 0.5, pieceCount: 0, pieceMap: '', progress: 0 });
+    expect(s.files).to.equal(undefined);
   });
 
   it('a tracker\'s row after its status', () => {

@@ -16,6 +16,8 @@
  *
  * @module
  */
+import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
+import type { ReaderPosition } from '../../protocol/scheduler/readahead.js';
 import { asyncScheduler, BehaviorSubject, interval, map, merge, Observable, of, Subject, Subscription } from 'rxjs';
 import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
 import { parsePeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';
@@ -99,11 +101,14 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
       transfer$.next(transfer());
     }));
 
+    // What the state shows of the plan: the user's file priorities and the readers.
+    let priorities: readonly Priority[] = config.files ?? [];
+    let readers: readonly ReaderPosition[] = [];
     const send = (command: SendCommand): void => links.send(command.peer, command.message);
     const options = sessionPeerOptions({ peerId: port.peerId, torrent: () => torrent, have: () => book?.have, listenPort: () => listenPort });
     const emit = (): void => subscriber.next(sessionSnapshot({
       source: torrent ?? (magnet as MagnetLink), phase, book, links: links.all(), downloaded: links.downloaded, uploaded: links.uploaded,
-      rates: rates$.value, trackers: trackers.values(), downloading,
+      rates: rates$.value, trackers: trackers.values(), downloading, priorities, readers,
     }));
     let finalizing = false;
     /**
@@ -191,6 +196,8 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           const levels$ = new BehaviorSubject<Uint8Array>(new Uint8Array(t.pieceCount).fill(1));
           const deadlines$ = new BehaviorSubject<readonly number[]>([]);
           const control = components.control ?? fixedPlan({ files: config.files ?? [], ranges: [] });
+          teardown.add(control.priorities$.subscribe((choice) => (priorities = choice.files)));
+          teardown.add(control.readers$.subscribe((now) => (readers = now)));
           teardown.add(planFlow({ torrent: t, has: (i) => b.have.has(i), priorities$: control.priorities$, readers$: control.readers$, written$ }).subscribe((out) => {
             if (out.type === 'deadlines') return deadlines$.next(out.pieces);
             // Newly wanted files exist before any piece of theirs is written (storage orders it).

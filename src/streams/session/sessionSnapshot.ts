@@ -5,6 +5,9 @@
  *
  * @module
  */
+import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
+import type { ReaderPosition } from '../../protocol/scheduler/readahead.js';
+import { fileViewsOf, readerViewsOf } from './fileViews.js';
 import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
 import { formatPeerAddress } from '../../protocol/peerAddress.js';
 import type { TrackerEvent } from '../../tracker/client/trackerEvents.js';
@@ -41,6 +44,10 @@ export interface SnapshotParts {
   readonly trackers: Iterable<TrackerView>;
   /** Pieces in flight. */
   readonly downloading: ReadonlySet<number>;
+  /** The user's file priorities (missing: normal). */
+  readonly priorities?: readonly Priority[];
+  /** Readers streaming from the torrent. */
+  readonly readers?: readonly ReaderPosition[];
 }
 
 /**
@@ -97,6 +104,8 @@ export function sessionSnapshot(parts: SnapshotParts): SessionState {
     peers,
     trackers: [...parts.trackers],
     pieceMap: torrent === undefined ? '' : pieceMapOf(pieceCount, (i) => book?.have.has(i) ?? false, parts.downloading),
+    ...(torrent === undefined ? {} : { files: fileViewsOf(torrent, (i) => book?.have.has(i) ?? false, parts.priorities ?? []) }),
+    ...(torrent === undefined || (parts.readers ?? []).length === 0 ? {} : { readers: readerViewsOf(torrent, parts.readers ?? []) }),
   };
 }
 

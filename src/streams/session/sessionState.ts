@@ -4,6 +4,9 @@
  *
  * @module
  */
+import type { FileView, MAX_FILE_VIEWS, ReaderView } from './fileViews.js';
+
+export type { FileView, ReaderView } from './fileViews.js';
 
 /** Where a session is in its life. */
 export type SessionStatus = 'metadata' | 'starting' | 'checking' | 'downloading' | 'seeding' | 'done';
@@ -76,6 +79,10 @@ export interface SessionState {
    * pieces: `h` all had, `d` some being downloaded, `p` some had, `m` missing.
    */
   readonly pieceMap: string;
+  /** The torrent's files (at most {@link MAX_FILE_VIEWS}) with priority and progress; absent until the torrent is known. */
+  readonly files?: readonly FileView[];
+  /** Readers streaming from it now (`read$`, `createReadStream`, the stream server); absent when none. */
+  readonly readers?: readonly ReaderView[];
 }
 
 /** Most cells in {@link SessionState.pieceMap}. */
