@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, timeout } from 'rxjs';
@@ -61,5 +61,36 @@ describe('resume: records and rechecks (file storage)', function () {
     const missing = torrent.length - have * torrent.pieceLength;
     expect(rest.downloaded).to.be.at.most(missing + 4 * torrent.pieceLength);
     expect(Buffer.from(await readFile(join(dir, 'r.bin'))).equals(Buffer.from(data))).to.equal(true);
+  });
+});
+
+describe('resume: a download with skipped files (file storage)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let stop: () => void = () => undefined;
+  afterEach(async () => {
+    stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('remembers its priorities: a restart that names none skips the same file, trusts the record and fetches nothing', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rxt-resume-skip-'));
+    const lengths = [300_000, 200_000, 150_000];
+    const data = content(lengths.reduce((a, b) => a + b, 0), 7);
+    const torrent = parseMetainfo(buildMetainfo({ name: 'sel', multiFile: true, files: lengths.map((length, i) => ({ path: [`f${i}.bin`], length })), pieceLength: 32768, pieces: hashes(data, 32768) }));
+    const seeder = createClient({ host: '127.0.0.1', port: 0 });
+    const sub = seeder.run(torrent, { path: 'x', mode: 'seed' }, { storage: memoryStorage(torrent, { data }) }).subscribe();
+    stop = () => sub.unsubscribe();
+    const port = await firstValueFrom(seeder.listening$);
+    const leech = (files?: ('skip' | 'normal')[]) =>
+      lastValueFrom(createClient({ host: '127.0.0.1', port: 0 }).run(torrent, { path: join(dir, 'sel'), seed: false, files, peers: [{ host: '127.0.0.1', port }], stateIntervalMs: 50 }).pipe(timeout(30_000)));
+    const first = await leech(['normal', 'skip', 'normal']);
+    expect(first.status).to.equal('done');
+    expect(await readdir(join(dir, 'sel'))).to.deep.equal(['f0.bin', 'f2.bin']);
+    const again = await leech();
+    expect(again).to.include({ status: 'done', rechecked: 0, downloaded: 0, progress: 1 });
+    expect(again.files?.map((f) => f.priority)).to.deep.equal(['normal', 'skip', 'normal']);
+    expect(await readdir(join(dir, 'sel'))).to.deep.equal(['f0.bin', 'f2.bin']);
+    expect(await readFile(join(dir, 'sel', 'f2.bin'))).to.deep.equal(Buffer.from(data.subarray(500_000)));
   });
 });

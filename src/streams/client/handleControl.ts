@@ -54,13 +54,22 @@ export class HandleControl implements SessionControl {
   private readonly access = new ReplaySubject<TorrentAccess>(1);
   private readonly stopped$ = new Subject<void>();
   private ended: unknown;
+  /** The user set priorities (given at creation, or since). */
+  private chosen: boolean;
 
   constructor(files: readonly Priority[] = []) {
+    this.chosen = files.length > 0;
     this.priorities$ = new BehaviorSubject<PriorityChoice>({ files: [...files], ranges: [] });
+  }
+
+  /** Takes the remembered priorities, unless the user already chose. */
+  restore(files: readonly Priority[]): void {
+    if (!this.chosen) this.setFiles(files);
   }
 
   /** Sets one file's priority. */
   setFile(file: number, priority: Priority): void {
+    this.chosen = true;
     const files = [...this.priorities$.value.files];
     while (files.length < file) files.push('normal');
     files[file] = priority;
@@ -69,6 +78,7 @@ export class HandleControl implements SessionControl {
 
   /** Sets every file's priority (missing ones: normal). */
   setFiles(files: readonly Priority[]): void {
+    this.chosen = true;
     this.priorities$.next({ ...this.priorities$.value, files: [...files] });
   }
 

@@ -7,6 +7,7 @@
  */
 import type { Bitfield } from '../../protocol/bitfield.js';
 import type { Torrent } from '../../protocol/metainfo/index.js';
+import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
 import { readResumeRecord, resumeMatches, resumePathOf, writeResumeRecord, type FileStorage } from '../storage/index.js';
 import type { ProgressBook } from './progressBook.js';
 import type { SessionStorage } from './sessionConfig.js';
@@ -31,6 +32,18 @@ export async function trustedHave(torrent: Torrent, path: string, storage: Sessi
 }
 
 /**
+ * The file priorities a download's resume record remembers, or undefined (none, or no record).
+ *
+ * @example
+ * ```ts
+ * const files = config.files ?? (await rememberedPriorities(config.path)) ?? [];
+ * ```
+ */
+export async function rememberedPriorities(path: string): Promise<readonly Priority[] | undefined> {
+  return (await readResumeRecord(resumePathOf(path)))?.priorities;
+}
+
+/**
  * Saves resume records for one session.
  *
  * @example
@@ -48,6 +61,8 @@ export class ResumeSaver {
     private readonly path: string,
     private readonly storage: SessionStorage,
     private readonly book: ProgressBook,
+    /** The file priorities now (remembered for a restart that names none). */
+    private readonly priorities: () => readonly Priority[] = () => [],
   ) {}
 
   /** Saves when pieces were added since the last save. Never rejects (a record is a shortcut). */
@@ -66,7 +81,8 @@ export class ResumeSaver {
       await storage.flush();
       const files = await storage.files();
       const have = Buffer.from(this.book.have.toBytes()).toString('base64');
-      await writeResumeRecord(resumePathOf(this.path), { version: 1, infoHash: this.torrent.infoHash, pieceCount: this.torrent.pieceCount, have, files });
+      const priorities = [...this.priorities()];
+      await writeResumeRecord(resumePathOf(this.path), { version: 1, infoHash: this.torrent.infoHash, pieceCount: this.torrent.pieceCount, have, files, ...(priorities.length === 0 ? {} : { priorities }) });
       this.savedCount = count;
     })().catch(() => undefined);
     await this.saving;

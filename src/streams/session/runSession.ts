@@ -39,6 +39,7 @@ import { requestFlow } from './requestFlow.js';
 import type { SessionComponents, SessionConfig, SwarmPort } from './sessionConfig.js';
 import { sessionSnapshot, trackerViewOf, type SessionPhase } from './sessionSnapshot.js';
 import type { SessionState, TrackerView } from './sessionState.js';
+import { rememberedPriorities } from './resume.js';
 import { bucketsOf, openStorage, startTorrent } from './startTorrent.js';
 import { SwarmLinks } from './swarmLinks.js';
 import { uploadFlow } from './uploadFlow.js';
@@ -150,9 +151,23 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     };
 
     /** The torrent's flows, once its storage is open and its pieces known. */
+    /** A download that names no file priorities takes those its resume record remembers. */
     const runTorrent = (t: Torrent, path: string): void => {
-      const torrentConfig = { ...config, path };
-      teardown.add(startTorrent(t, torrentConfig, openStorage(t, torrentConfig, components.storage), scheduler).subscribe({
+      if (config.files !== undefined || config.mode === 'seed' || components.storage !== undefined) return startFlows(t, path, config.files);
+      rememberedPriorities(path).then((files) => {
+        if (subscriber.closed) return;
+        if (files !== undefined) {
+          priorities = files;
+          components.control?.restore?.(files);
+        }
+        startFlows(t, path, files);
+      }, fail);
+    };
+
+    /** The torrent's flows, once its storage is open and its pieces known. */
+    const startFlows = (t: Torrent, path: string, files: readonly Priority[] | undefined): void => {
+      const torrentConfig = { ...config, path, files };
+      teardown.add(startTorrent(t, torrentConfig, openStorage(t, torrentConfig, components.storage), scheduler, () => priorities).subscribe({
         error: fail,
         next: (event) => {
           if (event.type === 'checking') {
@@ -195,7 +210,7 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           // The plan first: levels and deadlines wait in their subjects for the request flow.
           const levels$ = new BehaviorSubject<Uint8Array>(new Uint8Array(t.pieceCount).fill(1));
           const deadlines$ = new BehaviorSubject<readonly number[]>([]);
-          const control = components.control ?? fixedPlan({ files: config.files ?? [], ranges: [] });
+          const control = components.control ?? fixedPlan({ files: files ?? [], ranges: [] });
           teardown.add(control.priorities$.subscribe((choice) => (priorities = choice.files)));
           teardown.add(control.readers$.subscribe((now) => (readers = now)));
           teardown.add(planFlow({ torrent: t, has: (i) => b.have.has(i), priorities$: control.priorities$, readers$: control.readers$, written$ }).subscribe((out) => {

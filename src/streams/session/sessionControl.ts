@@ -37,6 +37,8 @@ export interface SessionControl {
   readonly priorities$: Observable<PriorityChoice>;
   /** Where the readers are, in the torrent's byte space, the latest first to each subscriber. */
   readonly readers$: Observable<readonly ReaderPosition[]>;
+  /** The priorities the resume record remembers, for a restart whose user named none (optional). */
+  restore?(files: readonly Priority[]): void;
   /** The session's pieces are known (after the recheck): readers may start. */
   attach(access: TorrentAccess): void;
   /** The session stopped (with its error, if it failed): readers end. */

@@ -7,7 +7,7 @@
 import { Observable, Subscription, interval, type SchedulerLike } from 'rxjs';
 import type { Torrent } from '../../protocol/metainfo/index.js';
 import { TokenBucket } from '../../protocol/rate/index.js';
-import { wantedFiles } from '../../protocol/scheduler/pieceLevels.js';
+import { wantedFiles, type Priority } from '../../protocol/scheduler/pieceLevels.js';
 import { openFileStorage, type PieceStorage } from '../storage/index.js';
 import { ProgressBook } from './progressBook.js';
 import { ResumeSaver } from './resume.js';
@@ -50,7 +50,9 @@ export function openStorage(torrent: Torrent, config: Pick<SessionConfig, 'path'
  * startTorrent(torrent, config, openStorage(torrent, config, undefined), scheduler).subscribe(console.log);
  * ```
  */
-export function startTorrent(torrent: Torrent, config: SessionConfig, open: () => Promise<SessionStorage>, scheduler: SchedulerLike): Observable<TorrentStart> {
+export function startTorrent(
+  torrent: Torrent, config: SessionConfig, open: () => Promise<SessionStorage>, scheduler: SchedulerLike, priorities: () => readonly Priority[] = () => [],
+): Observable<TorrentStart> {
   return new Observable<TorrentStart>((subscriber) => {
     const subscription = new Subscription();
     subscription.add(startRecheck(torrent, config, open).subscribe({
@@ -61,7 +63,7 @@ export function startTorrent(torrent: Torrent, config: SessionConfig, open: () =
         const book = new ProgressBook(torrent, event.have);
         let saver: { save(): Promise<void>; saveIfChanged(): Promise<void> } = { save: () => Promise.resolve(), saveIfChanged: () => Promise.resolve() };
         if (config.mode !== 'seed') {
-          saver = new ResumeSaver(torrent, config.path, storage, book);
+          saver = new ResumeSaver(torrent, config.path, storage, book, priorities);
           subscription.add(interval(config.resumeIntervalMs ?? 10_000, scheduler).subscribe(() => void saver.saveIfChanged()));
         }
         // On stop: the last record, then the files are closed.

@@ -199,6 +199,7 @@ export class DiskStorage implements FileStorage {
       const path = await this.settledPath(slot);
       if (slot.staging) await this.pool.use(path, 'r+', (fh) => fh.datasync());
     }
+    await this.parts.flush();
   }
 
   async files(): Promise<FileState[]> {
@@ -211,6 +212,9 @@ export class DiskStorage implements FileStorage {
       });
       out.push({ path, size: stats.size, mtimeMs: stats.mtimeMs });
     }
+    // The parts file holds verified bytes too: a record vouches for it only as it was.
+    const parts = await stat(this.parts.path).catch(() => undefined);
+    if (parts !== undefined) out.push({ path: this.parts.path, size: parts.size, mtimeMs: parts.mtimeMs });
     return out;
   }
 

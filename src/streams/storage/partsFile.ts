@@ -103,6 +103,11 @@ export class PartsFile {
     });
   }
 
+  /** Flushes what was written (if anything was). */
+  async flush(): Promise<void> {
+    if (this.created) await this.pool.use(this.path, 'r+', (fh) => fh.datasync());
+  }
+
   /** Removes the file (once no file of the torrent is skipped any more). */
   async remove(): Promise<void> {
     await this.pool.closePath(this.path);

@@ -9,6 +9,7 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Bitfield } from '../../protocol/bitfield.js';
+import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
 import type { FileState } from './fileStorage.js';
 
 /** What a resume record holds. */
@@ -19,6 +20,8 @@ export interface ResumeRecord {
   /** The verified pieces, as base64 of the bitfield bytes. */
   readonly have: string;
   readonly files: readonly FileState[];
+  /** The file priorities the download ran with (as `rxtorrent info` numbers files); a restart that names none uses them. */
+  readonly priorities?: readonly Priority[];
 }
 
 /** Largest record read (a million pieces is 125 KiB of bitfield; files add a little each). */
@@ -52,7 +55,8 @@ export async function readResumeRecord(path: string): Promise<ResumeRecord | und
     const valid =
       value.version === 1 && typeof value.infoHash === 'string' && Number.isSafeInteger(value.pieceCount) &&
       typeof value.have === 'string' && Array.isArray(value.files) &&
-      value.files.every((f) => typeof f?.path === 'string' && Number.isSafeInteger(f.size) && Number.isFinite(f.mtimeMs));
+      value.files.every((f) => typeof f?.path === 'string' && Number.isSafeInteger(f.size) && Number.isFinite(f.mtimeMs)) &&
+      (value.priorities === undefined || (Array.isArray(value.priorities) && value.priorities.every((p) => p === 'skip' || p === 'normal' || p === 'high')));
     return valid ? (value as ResumeRecord) : undefined;
   } catch {
     return undefined;
