@@ -2,8 +2,14 @@ import { expect } from 'chai';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BehaviorSubject } from 'rxjs';
+import type { SessionState } from '../../src/streams/session/sessionState.js';
+import { createDashboardApp } from '../../src/ui/index.js';
 import { requireTool } from '../helpers/tools.js';
 import { ARTIFACTS, launchChromium, type Browser } from './browser.js';
+import { sessionStateOf } from './states.js';
 import { startSwarm, type Swarm } from './swarm.js';
 
 const LEECHERS = 2;
@@ -118,5 +124,30 @@ describe('the dashboard in headless Chromium, over an in-process swarm', functio
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     // The one expected complaint is the stream cut on purpose above.
     expect(consoleErrors.filter((e) => !e.includes('ERR_INCOMPLETE_CHUNKED_ENCODING'))).to.deep.equal([]);
+  });
+
+  it('lists a multi-file torrent\'s files with priority and progress, and what is being streamed', async () => {
+    const states = new BehaviorSubject<SessionState>(sessionStateOf({
+      name: 'album',
+      files: [
+        { index: 0, path: 'album/a.flac', length: 3 * 2 ** 20, priority: 'skip', progress: 0 },
+        { index: 1, path: 'album/b.flac', length: 2 ** 20, priority: 'high', progress: 0.5 },
+      ],
+      readers: [{ file: 1, position: 2 ** 19, end: 2 ** 20, rate: 2 ** 20 }],
+    }));
+    const server = http.createServer(createDashboardApp(states).callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      browser = await launchChromium();
+      const page = await browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await page.waitForSelector('table.files:not([hidden]) tr[data-priority="high"]', { timeout: 10_000 });
+      const rows = await page.$$eval('table.files tr', (trs) => (trs as unknown as PageElement[]).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+      expect(rows.slice(1).map((r) => [r[1], r[3], r[4]])).to.deep.equal([['album/a.flac', 'skip', '0.0 %'], ['album/b.flac', 'high', '50.0 %']]);
+      expect(await page.textContent('.readers')).to.match(/^streaming file 1 at /);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

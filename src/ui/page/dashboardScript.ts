@@ -53,7 +53,9 @@ function makeCard() {
   thead.append(headRow);
   c.peers = el('tbody');
   table.append(thead, c.peers);
-  c.root.append(head, progress, c.stats, c.trackers, c.canvas, table);
+  c.files = el('table', 'files');
+  c.readers = el('div', 'readers');
+  c.root.append(head, progress, c.stats, c.trackers, c.canvas, table, c.files, c.readers);
   byId('sessions').append(c.root);
   return c;
 }
@@ -84,6 +86,26 @@ function renderSession(c, s) {
     return tr;
   });
   c.peers.replaceChildren.apply(c.peers, rows);
+  renderFiles(c, s);
+}
+
+function renderFiles(c, s) {
+  var files = s.files || [];
+  c.files.hidden = files.length < 2;
+  var headRow = el('tr');
+  ['#', 'File', 'Size', 'Priority', 'Done'].forEach(function (h) { headRow.append(el('th', '', h)); });
+  var rows = files.map(function (f) {
+    var tr = el('tr');
+    tr.dataset.priority = f.priority;
+    [String(f.index), f.path, formatBytes(f.length), f.priority, formatPercent(f.progress)].forEach(function (v) { tr.append(el('td', '', v)); });
+    return tr;
+  });
+  c.files.replaceChildren.apply(c.files, [headRow].concat(rows));
+  var readers = s.readers || [];
+  c.readers.hidden = readers.length === 0;
+  c.readers.textContent = readers.map(function (r) {
+    return 'streaming file ' + r.file + ' at ' + formatBytes(r.position) + ' of ' + formatBytes(r.end) + ', ' + formatRate(r.rate);
+  }).join(' · ');
 }
 
 function renderTracker(t) {
