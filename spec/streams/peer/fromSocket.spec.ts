@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
 import { fromSocket } from '../../../src/streams/peer/index.js';
+import { MAX_UNSENT_BYTES } from '../../../src/streams/peer/fromSocket.js';
 import { closed, codeOf, outcome, rawClient, rawServer, received, until } from './peerHelpers.js';
 
 describe('fromSocket', function () {
@@ -79,6 +80,31 @@ describe('fromSocket', function () {
     peer.resume();
     await pending;
     expect(resolved).to.equal(true);
+    io.destroy();
+  });
+
+  it(`stops reading while more than MAX_UNSENT_BYTES wait to be sent (a peer that asks and never reads), and reads again once they are`, async () => {
+    const socket = await rawClient(server.port);
+    const io = fromSocket(socket);
+    io.bytes$.subscribe();
+    const peer = await remote;
+    peer.pause();
+    // 17-byte replies, as rejects are, written without waiting: only the bound stops them.
+    const reply = new Uint8Array(17);
+    let written = 0;
+    while (!socket.isPaused() && written < 64 * MAX_UNSENT_BYTES) {
+      void io.write(reply);
+      written += reply.length;
+      if (written % (64 * 1024) < 17) await new Promise((r) => setImmediate(r));
+    }
+    expect(socket.isPaused(), `still reading after ${written} bytes queued`).to.equal(true);
+    expect(socket.writableLength).to.be.within(MAX_UNSENT_BYTES, MAX_UNSENT_BYTES + 64 * 1024);
+    io.pause();
+    peer.resume();
+    await until(() => socket.writableLength === 0);
+    expect(socket.isPaused(), 'the owner\'s pause still holds').to.equal(true);
+    io.resume();
+    expect(socket.isPaused()).to.equal(false);
     io.destroy();
   });
 

@@ -27,7 +27,10 @@ export interface SocketStream {
    *   `drain`; also when the socket is (or becomes) closed. Never rejects.
    */
   write(...chunks: readonly Uint8Array[]): Promise<void>;
-  /** Stops reading: TCP flow control then slows the peer down. */
+  /**
+   * Stops reading: TCP flow control then slows the peer down. Reading also stops by itself while
+   * more than {@link MAX_UNSENT_BYTES} wait to be sent (a peer that asks and never reads).
+   */
   pause(): void;
   /** Reads again after {@link SocketStream.pause}. */
   resume(): void;
@@ -38,6 +41,11 @@ export interface SocketStream {
 }
 
 const RESOLVED = Promise.resolve();
+/**
+ * Most bytes queued for a peer before we stop reading from it: whatever it asks for (blocks,
+ * rejects, metadata pieces), what it does not read cannot grow past this plus one read's replies.
+ */
+export const MAX_UNSENT_BYTES = 1024 * 1024;
 /** Writes smaller than this are batched per tick (control messages); larger ones go at once. */
 const CORK_BELOW_BYTES = 1024;
 /** Socket error codes that only mean the peer has closed the connection. */
@@ -81,6 +89,23 @@ export function fromSocket(socket: Socket, reads?: ReusedReads): SocketStream {
       socket.on('drain', done).on('close', done);
     }));
 
+  // Reading runs unless paused by the owner or held back by unsent bytes.
+  let paused = false;
+  let backlogged = false;
+  const apply = (): void => {
+    if (paused || backlogged) {
+      reads?.pause();
+      socket.pause();
+    } else {
+      reads?.resume();
+      socket.resume();
+    }
+  };
+  const unblock = (): void => {
+    backlogged = false;
+    apply();
+  };
+
   let corked = false;
   const uncork = (): void => {
     corked = false;
@@ -98,7 +123,7 @@ export function fromSocket(socket: Socket, reads?: ReusedReads): SocketStream {
     else reads.listen((chunk) => subscriber.next(chunk));
     socket.on('end', onEnd).on('close', onEnd).on('error', onError);
     if (socket.destroyed) subscriber.complete();
-    else socket.resume();
+    else if (!backlogged) socket.resume();
     return () => {
       reads?.unlisten();
       socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
@@ -129,15 +154,20 @@ export function fromSocket(socket: Socket, reads?: ReusedReads): SocketStream {
       if (chunks.length > 1 && !corked) socket.cork();
       for (const chunk of chunks) ok = socket.write(chunk);
       if (chunks.length > 1 && !corked) socket.uncork();
+      if (!backlogged && socket.writableLength > MAX_UNSENT_BYTES) {
+        backlogged = true;
+        apply();
+        socket.once('drain', unblock);
+      }
       return ok ? RESOLVED : waitForDrain();
     },
     pause: () => {
-      reads?.pause();
-      socket.pause();
+      paused = true;
+      apply();
     },
     resume: () => {
-      reads?.resume();
-      socket.resume();
+      paused = false;
+      apply();
     },
     destroy: () => {
       // What was written this tick still goes out (a handshake answered just before a hang-up).
