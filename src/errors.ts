@@ -267,7 +267,7 @@ export class PieceError extends RxTorrentError<PieceErrorCode> {}
  *
  * Dialling and listening: `ERR_PEER_CONNECT_FAILED` (refused, unreachable: `cause` is the socket
  * error), `ERR_PEER_CONNECT_TIMEOUT`, `ERR_PEER_LISTEN_FAILED`, `ERR_PEER_OVER_CAP` (the client's
- * connection cap is reached). Handshake: `ERR_PEER_HANDSHAKE_TIMEOUT`, `ERR_PEER_CLOSED` (closed
+ * connection cap is reached), `ERR_PEER_OVER_ADDRESS_CAP` (so is the cap of connections with one IP). Handshake: `ERR_PEER_HANDSHAKE_TIMEOUT`, `ERR_PEER_CLOSED` (closed
  * before the handshake completed), `ERR_PEER_UNKNOWN_INFO_HASH` (inbound, a torrent we do not
  * serve), `ERR_PEER_INFO_HASH_MISMATCH` (outbound, the peer answered for another torrent),
  * `ERR_PEER_SELF` (we dialled ourselves), `ERR_PEER_DUPLICATE` (that peer id is already connected
@@ -281,6 +281,7 @@ export type PeerErrorCode =
   | 'ERR_PEER_CONNECT_TIMEOUT'
   | 'ERR_PEER_LISTEN_FAILED'
   | 'ERR_PEER_OVER_CAP'
+  | 'ERR_PEER_OVER_ADDRESS_CAP'
   | 'ERR_PEER_HANDSHAKE_TIMEOUT'
   | 'ERR_PEER_CLOSED'
   | 'ERR_PEER_UNKNOWN_INFO_HASH'

@@ -165,3 +165,18 @@ export function parsePeerAddress(text: string): PeerAddress {
   if (host === undefined) throw bad('not an IP address or host name');
   return { host, port };
 }
+
+/**
+ * True for an address of this machine: `127.0.0.0/8` (also IPv4-mapped) or `::1`.
+ *
+ * @example
+ * ```ts
+ * isLoopback('127.0.0.5'); // true
+ * isLoopback('10.0.0.1');  // false
+ * ```
+ */
+export function isLoopback(host: string): boolean {
+  const ip = normalizeIp(host);
+  if (ip === undefined) return false;
+  return ip.family === 6 ? ip.host === '::1' : ip.host.startsWith('127.');
+}

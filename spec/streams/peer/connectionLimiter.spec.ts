@@ -22,6 +22,23 @@ describe('createConnectionLimiter', () => {
     expect(limiter.acquire()).to.not.equal(undefined);
   });
 
+  it('caps connections with one IP address (3 by default; IPv4-mapped is the same address); loopback counts only when asked', () => {
+    const limiter = createConnectionLimiter({ maxPeers: 10 });
+    const held = [limiter.acquire('203.0.113.5'), limiter.acquire('::ffff:203.0.113.5'), limiter.acquire('203.0.113.5')];
+    expect(held.every((s) => s !== undefined)).to.equal(true);
+    expect(limiter.acquire('203.0.113.5')).to.equal(undefined);
+    expect(limiter.refusal('203.0.113.5')?.code).to.equal('ERR_PEER_OVER_ADDRESS_CAP');
+    expect(limiter.acquire('203.0.113.6')).to.not.equal(undefined);
+    held[0]!.release();
+    expect(limiter.acquire('203.0.113.5')).to.not.equal(undefined);
+    for (let i = 0; i < 5; i++) expect(limiter.acquire('127.0.0.1'), 'this machine').to.not.equal(undefined);
+    const strict = createConnectionLimiter({ maxPeers: 10, maxPerAddress: 1, limitLoopback: true });
+    expect(strict.acquire('127.0.0.1')).to.not.equal(undefined);
+    expect(strict.refusal('127.0.0.1')?.code).to.equal('ERR_PEER_OVER_ADDRESS_CAP');
+    expect(strict.acquire('127.0.0.2')).to.not.equal(undefined);
+    expect(() => createConnectionLimiter({ maxPerAddress: 0 })).to.throw(PeerError);
+  });
+
   it('allows a peer id once per torrent', () => {
     const limiter = createConnectionLimiter({ maxPeers: 10 });
     const a = limiter.acquire()!;

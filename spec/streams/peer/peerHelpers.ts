@@ -104,10 +104,10 @@ export async function rawServer(onSocket: (socket: Socket) => void): Promise<{ s
   };
 }
 
-/** A raw client socket to 127.0.0.1:port, connected. */
-export function rawClient(port: number): Promise<Socket> {
+/** A raw client socket to 127.0.0.1:port, connected (from `localAddress`, another loopback address, if given). */
+export function rawClient(port: number, localAddress?: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+    const socket = connect({ host: '127.0.0.1', port, localAddress }, () => resolve(socket));
     socket.once('error', reject);
   });
 }

@@ -27,6 +27,8 @@ export interface ClientConfig {
   readonly port?: number;
   /** Connections in and out together, over all torrents. @default 50 */
   readonly maxPeers?: number;
+  /** Connections with one IP address (loopback not counted), in and out together. @default 3 */
+  readonly maxPeersPerAddress?: number;
   /** Our peer id. @default a fresh `-RX0100-…` id */
   readonly peerId?: Uint8Array;
   /** Peer connection timeouts. */
@@ -92,7 +94,7 @@ export interface Client {
 export function createClient(config: ClientConfig = {}, components: ClientComponents = {}): Client {
   const host = config.host ?? '0.0.0.0';
   const peerId = config.peerId ?? generatePeerId();
-  const limiter = createConnectionLimiter({ maxPeers: config.maxPeers ?? 50 });
+  const limiter = createConnectionLimiter({ maxPeers: config.maxPeers ?? 50, maxPerAddress: config.maxPeersPerAddress });
   const routes = new Map<string, { options: TorrentPeerOptions; deliver: (c: PeerConnection) => void }>();
   let boundPort: number | undefined;
   const listener$ = listenForPeers({

@@ -58,9 +58,10 @@ export function connectPeer(address: PeerAddress, options: ConnectPeerOptions): 
   const scheduler = options.scheduler ?? asyncScheduler;
   return new Observable<PeerConnection>((subscriber) => {
     const limiter = options.limiter ?? new ConnectionLimiter({ maxPeers: Infinity });
-    const slot = limiter.acquire();
+    const refusal = limiter.refusal(address.host);
+    const slot = refusal === undefined ? limiter.acquire(address.host) : undefined;
     if (slot === undefined) {
-      subscriber.error(new PeerError('ERR_PEER_OVER_CAP', `at the cap of ${limiter.maxPeers} connections`));
+      subscriber.error(refusal ?? new PeerError('ERR_PEER_OVER_CAP', `at the cap of ${limiter.maxPeers} connections`));
       return undefined;
     }
     const where = formatPeerAddress(address);

@@ -7,11 +7,20 @@
  */
 import { PeerError } from '../../errors.js';
 import { toHex } from '../../protocol/bytes.js';
+import { isLoopback, normalizeIp } from '../../protocol/peerAddress.js';
 
 /** Options of {@link createConnectionLimiter}. */
 export interface ConnectionLimiterConfig {
   /** Connections allowed at once, inbound and outbound together, handshaking ones included. @default 50 */
   readonly maxPeers?: number;
+  /**
+   * Connections with one IP address at once (50 from one host would otherwise lock every honest
+   * peer out). Loopback addresses are this machine's own processes and are not counted, unless
+   * `limitLoopback`. @default 3
+   */
+  readonly maxPerAddress?: number;
+  /** Count loopback addresses too (a spec reproducing a flood from one address). @default false */
+  readonly limitLoopback?: boolean;
 }
 
 /** One place under the cap, held from the dial (or accept) until the connection closes. */
@@ -41,6 +50,10 @@ export interface ConnectionSlot {
 export class ConnectionLimiter {
   /** The cap. */
   readonly maxPeers: number;
+  /** The cap per IP address. */
+  readonly maxPerAddress: number;
+  readonly #limitLoopback: boolean;
+  readonly #perHost = new Map<string, number>();
   #open = 0;
   readonly #peers = new Set<string>();
 
@@ -54,6 +67,22 @@ export class ConnectionLimiter {
       throw new PeerError('ERR_PEER_INVALID_ARGUMENT', `maxPeers must be a non-negative integer, not ${maxPeers}`);
     }
     this.maxPeers = maxPeers;
+    const maxPerAddress = config.maxPerAddress ?? 3;
+    if (!(maxPerAddress === Infinity || (Number.isInteger(maxPerAddress) && maxPerAddress >= 1))) {
+      throw new PeerError('ERR_PEER_INVALID_ARGUMENT', `maxPerAddress must be a positive integer, not ${maxPerAddress}`);
+    }
+    this.maxPerAddress = maxPerAddress;
+    this.#limitLoopback = config.limitLoopback === true;
+  }
+
+  /** Why a connection with `host` cannot be had now, or undefined when it can. */
+  refusal(host?: string): PeerError | undefined {
+    if (this.#open >= this.maxPeers) return new PeerError('ERR_PEER_OVER_CAP', `at the cap of ${this.maxPeers} connections`);
+    const key = this.#hostKey(host);
+    if (key !== undefined && (this.#perHost.get(key) ?? 0) >= this.maxPerAddress) {
+      return new PeerError('ERR_PEER_OVER_ADDRESS_CAP', `at the cap of ${this.maxPerAddress} connections with ${key}`);
+    }
+    return undefined;
   }
 
   /** Connections counted now (dialling, handshaking and open). */
@@ -67,12 +96,14 @@ export class ConnectionLimiter {
   }
 
   /**
-   * Takes a place under the cap.
-   * @returns the slot, or undefined when the cap is reached
+   * Takes a place under the cap (and under the cap of `host`, when given).
+   * @returns the slot, or undefined when a cap is reached ({@link ConnectionLimiter.refusal} says which)
    */
-  acquire(): ConnectionSlot | undefined {
-    if (this.#open >= this.maxPeers) return undefined;
+  acquire(host?: string): ConnectionSlot | undefined {
+    if (this.refusal(host) !== undefined) return undefined;
     this.#open++;
+    const hostKey = this.#hostKey(host);
+    if (hostKey !== undefined) this.#perHost.set(hostKey, (this.#perHost.get(hostKey) ?? 0) + 1);
     let key: string | undefined;
     let released = false;
     return {
@@ -90,6 +121,11 @@ export class ConnectionLimiter {
         if (released) return;
         released = true;
         this.#open--;
+        if (hostKey !== undefined) {
+          const left = (this.#perHost.get(hostKey) ?? 1) - 1;
+          if (left === 0) this.#perHost.delete(hostKey);
+          else this.#perHost.set(hostKey, left);
+        }
         if (key !== undefined) this.#peers.delete(key);
       },
     };
@@ -102,6 +138,13 @@ export class ConnectionLimiter {
    */
   has(infoHash: Uint8Array, peerId: Uint8Array): boolean {
     return this.#peers.has(`${toHex(infoHash)}:${toHex(peerId)}`);
+  }
+
+  /** The per-address key of `host` (its canonical IP), or undefined when it is not counted. */
+  #hostKey(host: string | undefined): string | undefined {
+    if (host === undefined || this.maxPerAddress === Infinity) return undefined;
+    const ip = normalizeIp(host)?.host ?? host.toLowerCase();
+    return !this.#limitLoopback && isLoopback(ip) ? undefined : ip;
   }
 }
 

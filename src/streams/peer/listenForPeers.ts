@@ -70,10 +70,11 @@ export function listenForPeers(options: ListenForPeersOptions): Observable<Liste
 
     const accept = (socket: Socket): void => {
       const address = remoteAddress(socket);
-      const slot = limiter.acquire();
+      const refusal = limiter.refusal(address.host);
+      const slot = refusal === undefined ? limiter.acquire(address.host) : undefined;
       if (slot === undefined) {
         socket.on('error', () => undefined).destroy();
-        subscriber.next({ type: 'refused', address, error: new PeerError('ERR_PEER_OVER_CAP', `at the cap of ${limiter.maxPeers} connections`) });
+        subscriber.next({ type: 'refused', address, error: refusal ?? new PeerError('ERR_PEER_OVER_CAP', `at the cap of ${limiter.maxPeers} connections`) });
         return;
       }
       let connected = false;
