@@ -343,7 +343,8 @@ export class RateLimitError extends RxTorrentError<RateLimitErrorCode> {}
  * malformed `ut_pex` message), `ERR_EXT_HELD_OVERFLOW` (more piece announcements than we hold
  * before the metadata arrives). Not a peer's fault: `ERR_EXT_METADATA_TOO_LARGE` (the metadata is
  * bigger than our cap), `ERR_EXT_METADATA_UNAVAILABLE` (no peer could serve the metadata: the
- * fetch gave up). Programmer error: `ERR_EXT_INVALID_ARGUMENT`.
+ * fetch gave up), `ERR_EXT_METADATA_TIMEOUT` (the metadata did not arrive within the session's
+ * `metadataTimeoutMs`). Programmer error: `ERR_EXT_INVALID_ARGUMENT`.
  */
 export type ExtensionErrorCode =
   | 'ERR_EXT_BAD_MESSAGE'
@@ -352,6 +353,7 @@ export type ExtensionErrorCode =
   | 'ERR_EXT_METADATA_SIZE_MISMATCH'
   | 'ERR_EXT_METADATA_HASH_MISMATCH'
   | 'ERR_EXT_METADATA_UNAVAILABLE'
+  | 'ERR_EXT_METADATA_TIMEOUT'
   | 'ERR_EXT_PEX_BAD_MESSAGE'
   | 'ERR_EXT_HELD_OVERFLOW'
   | 'ERR_EXT_INVALID_ARGUMENT';

@@ -181,4 +181,18 @@ describe('runSession: a whole session in virtual time, against scripted peers', 
     expect(states[0]?.status).to.equal('metadata');
     expect(states.at(-1)?.status).to.equal('done');
   });
+
+  it('a magnet link whose metadata never comes fails after metadataTimeoutMs with ERR_EXT_METADATA_TIMEOUT', async () => {
+    const clock = new VirtualClock();
+    const { torrent } = fixture();
+    const port = fakePort(new Map(), generatePeerId());
+    let end: unknown;
+    subscription = magnetSession(parseMagnet(magnetOf({ ...torrent, announce: [] })), { peers: [{ host: '127.0.0.2', port: 6881 }], seed: false, metadataTimeoutMs: 60_000 }, port, {
+      storage: memoryStorage(torrent), scheduler: clock.scheduler, random: seededRandom(5),
+    }).subscribe({ error: (e: unknown) => (end = e), complete: () => (end = 'complete') });
+    await clock.advance(59_000, 1000);
+    expect(end, 'still waiting at 59 s').to.equal(undefined);
+    await clock.advance(2000, 1000);
+    expect((end as { code?: string })?.code).to.equal('ERR_EXT_METADATA_TIMEOUT');
+  });
 });

@@ -27,6 +27,7 @@ export function downloadCommand(): Command {
       .option('-d, --downloaded <content>', 'seed this content at once instead (the file, or the top folder)')
       .option('--no-seed', 'exit when the download completes')
       .option('--save-torrent <file>', 'for a magnet link: write the .torrent once the metadata is fetched')
+      .option('--metadata-timeout <seconds>', 'for a magnet link: give up when no peer sent the metadata in this time (0: wait)', '0')
       .option('--hash-threads <n>', 'worker threads that check piece hashes (0: on the main thread)', '0'),
   ).action(async (source: string, options: DownloadOptions) => {
     // Tuned before the library loads: its modules alone would grow the young generation.

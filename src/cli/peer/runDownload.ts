@@ -13,6 +13,9 @@ import { sessionView } from '../sessionView.js';
 import { UsageError } from '../usageError.js';
 import { runWithDashboard } from './withDashboard.js';
 
+/** Longest `--metadata-timeout` (a week). */
+export const MAX_METADATA_TIMEOUT_SEC = 7 * 24 * 3600;
+
 /** Most hash worker threads `--hash-threads` accepts. */
 export const MAX_HASH_THREADS = 16;
 
@@ -22,6 +25,7 @@ export interface DownloadOptions extends SharedOptions {
   downloaded?: string;
   seed: boolean;
   saveTorrent?: string;
+  metadataTimeout?: string;
   hashThreads: string;
 }
 
@@ -43,9 +47,12 @@ export async function runDownload(source: string, options: DownloadOptions): Pro
   const magnet = /^magnet:/i.test(source);
   if (magnet && options.downloaded !== undefined) throw new UsageError('-d seeds a .torrent\'s content; a magnet link has none yet');
   if (!magnet && options.saveTorrent !== undefined) throw new UsageError('--save-torrent is for magnet links');
+  const timeoutSec = parseCount(options.metadataTimeout ?? '0', '--metadata-timeout', MAX_METADATA_TIMEOUT_SEC);
+  if (!magnet && timeoutSec > 0) throw new UsageError('--metadata-timeout is for magnet links');
+  const metadataTimeoutMs = timeoutSec === 0 ? undefined : timeoutSec * 1000;
   const view = sessionView({ stream: process.stderr, json: options.json === true });
   const states$ = magnet
-    ? download(parseMagnet(source), { ...config, dir: options.output, seed: options.seed, saveTorrent: options.saveTorrent })
+    ? download(parseMagnet(source), { ...config, dir: options.output, seed: options.seed, saveTorrent: options.saveTorrent, metadataTimeoutMs })
     : options.downloaded !== undefined
       ? seed(await readTorrent(source), { ...config, path: options.downloaded })
       : download(await readTorrent(source), { ...config, dir: options.output, seed: options.seed });

@@ -18,7 +18,8 @@
  */
 import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
 import type { ReaderPosition } from '../../protocol/scheduler/readahead.js';
-import { asyncScheduler, BehaviorSubject, interval, map, merge, Observable, of, Subject, Subscription } from 'rxjs';
+import { asyncScheduler, BehaviorSubject, interval, map, merge, Observable, of, Subject, Subscription, timer } from 'rxjs';
+import { ExtensionError } from '../../errors.js';
 import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
 import { parsePeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';
 import type { PieceVerdict, ReceivedBlock } from '../../protocol/pieces/index.js';
@@ -262,6 +263,13 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     if (torrent !== undefined) runTorrent(torrent, config.path);
     else {
       startPeers();
+      const limit = config.metadataTimeoutMs;
+      if (limit !== undefined) {
+        teardown.add(timer(limit, scheduler).subscribe(() => {
+          if (torrent !== undefined) return;
+          fail(new ExtensionError('ERR_EXT_METADATA_TIMEOUT', `no metadata after ${(limit / 1000).toFixed(0)} s (${links.size} peers connected)`));
+        }));
+      }
       teardown.add(metadataFlow({ link: magnet as MagnetLink, links$: links.events$, metadata: config.metadata, scheduler }).subscribe({
         error: fail,
         next: (out) => {

@@ -40,6 +40,11 @@ export interface SessionConfig {
    * largest metadata accepted). @default the fetcher's defaults (15 s, 5 s, 60 s, 16 MiB)
    */
   readonly metadata?: Omit<MetadataFetcherConfig, 'infoHash'>;
+  /**
+   * For a magnet link: fail with `ERR_EXT_METADATA_TIMEOUT` when the metadata has not arrived
+   * this long after the start (no peers, or none that has it). @default no limit
+   */
+  readonly metadataTimeoutMs?: number;
   /** How often the resume record is saved while pieces arrive. @default 10000 */
   readonly resumeIntervalMs?: number;
   /** Bad pieces a peer may send (each shared failure counts in part) before it is banned. @default 2 */
