@@ -180,3 +180,19 @@ export function isLoopback(host: string): boolean {
   if (ip === undefined) return false;
   return ip.family === 6 ? ip.host === '::1' : ip.host.startsWith('127.');
 }
+
+/**
+ * What a ban for bad data holds on to: the peer's IP address, so it cannot come back from another
+ * port or with another peer id. On loopback (processes of this machine, told apart only by port)
+ * it is the address with its port.
+ *
+ * @example
+ * ```ts
+ * banKeyOf({ host: '203.0.113.7', port: 6881 }); // '203.0.113.7'
+ * banKeyOf({ host: '127.0.0.1', port: 6881 });   // '127.0.0.1:6881'
+ * ```
+ */
+export function banKeyOf(address: PeerAddress): string {
+  if (isLoopback(address.host)) return formatPeerAddress(address);
+  return normalizeIp(address.host)?.host ?? address.host.toLowerCase();
+}

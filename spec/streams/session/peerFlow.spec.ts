@@ -56,6 +56,32 @@ describe('peerFlow', () => {
     expect(connected(out)).to.deep.equal(['127.0.0.2']);
   });
 
+  it('a ban holds the IP address: another port or a new peer id does not get back in (on loopback, the address and port)', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const remote = (port: number): PeerAddress => ({ host: '203.0.113.9', port });
+    const peer = (address: PeerAddress, id: number, direction: 'inbound' | 'outbound' = 'outbound') =>
+      new ScriptedPeer(address, new Uint8Array(20).fill(id), () => [], { infoHash, scheduler, direction });
+    const port = fakePort(new Map([['203.0.113.9:6881', () => peer(remote(6881), 9)], ['203.0.113.9:6882', () => peer(remote(6882), 10)]]), generatePeerId());
+    const bans$ = new Subject<Ban>();
+    const learned$ = new Subject<readonly PeerAddress[]>();
+    const out: PeerFlowOutput[] = [];
+    peerFlow({
+      infoHash, port, options: { peerId: port.peerId, bitfield: () => { throw new Error('unused'); } }, trackers: [], given: [remote(6881)],
+      maxPeers: 50, links$: new Subject<LinkEvent>(), transfer$: of({ uploaded: 0, downloaded: 0, left: 1 }), bans$, learned$, scheduler, random: () => 0.5, announce: undefined,
+    }).subscribe((o) => out.push(o));
+    const [first] = out;
+    if (first?.type !== 'connection') throw new Error('not connected');
+    bans$.next({ peer: { key: 'k', address: remote(6881), peerId: first.connection.peerId, direction: 'outbound', connection: first.connection } });
+    learned$.next([remote(6882)]);
+    expect(port.dialled).to.deep.equal(['203.0.113.9:6881']);
+    const fromAnotherPort = peer(remote(51000), 11, 'inbound');
+    port.incoming.next(fromAnotherPort);
+    expect(fromAnotherPort.closed, 'same IP, new port and peer id').to.equal(true);
+    const loopback = peer({ host: '127.0.0.1', port: 51000 }, 12, 'inbound');
+    port.incoming.next(loopback);
+    expect(loopback.closed, 'another process of this machine').to.equal(false);
+  });
+
   it('asks trackers for peers only below the cap', () => {
     const { links$, announces, scheduler } = setup({ trackers: [['http://127.0.0.1:1/announce']], maxPeers: 1 });
     expect(announces[0]?.numwant).to.equal(50);

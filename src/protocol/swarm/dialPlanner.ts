@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { formatPeerAddress, type PeerAddress } from '../peerAddress.js';
+import { banKeyOf, formatPeerAddress, type PeerAddress } from '../peerAddress.js';
 
 /** Tuning of a {@link DialPlanner}. */
 export interface DialPlannerConfig {
@@ -46,6 +46,8 @@ export type DialOutcome = 'failed' | 'closed' | 'self' | 'banned';
  */
 export class DialPlanner {
   private readonly entries = new Map<string, Entry>();
+  /** Ban keys (`banKeyOf`): IP addresses, or loopback address:port. */
+  private readonly bannedHosts = new Set<string>();
 
   constructor(private readonly config: DialPlannerConfig) {}
 
@@ -59,6 +61,7 @@ export class DialPlanner {
   /** Learns addresses; returns the ones to dial now. */
   add(addresses: readonly PeerAddress[], now: number): PeerAddress[] {
     for (const address of addresses) {
+      if (this.bannedHosts.has(banKeyOf(address))) continue;
       const key = formatPeerAddress(address);
       if (!this.entries.has(key)) this.entries.set(key, { address, state: 'idle', failures: 0, retryAt: 0, connectedAt: 0 });
     }
@@ -92,8 +95,10 @@ export class DialPlanner {
     return this.plan(now);
   }
 
-  /** Never dial `address` again. */
+  /** Never dial `address` again, nor (off loopback) any port of its IP address. */
   ban(address: PeerAddress): void {
+    this.bannedHosts.add(banKeyOf(address));
+    for (const entry of this.entries.values()) if (banKeyOf(entry.address) === banKeyOf(address)) entry.state = 'banned';
     const key = formatPeerAddress(address);
     const entry = this.entries.get(key) ?? { address, state: 'banned' as State, failures: 0, retryAt: 0, connectedAt: 0 };
     entry.state = 'banned';
@@ -102,7 +107,7 @@ export class DialPlanner {
 
   /** True when `address` is banned. */
   isBanned(address: PeerAddress): boolean {
-    return this.entries.get(formatPeerAddress(address))?.state === 'banned';
+    return this.bannedHosts.has(banKeyOf(address)) || this.entries.get(formatPeerAddress(address))?.state === 'banned';
   }
 
   /** Time passed: returns addresses whose back-off is over, when there is room. */

@@ -1,15 +1,16 @@
 /**
  * Where a session's peers come from: addresses given directly, trackers (announced from the
  * port we listen on), peers learned from others (PEX) and inbound connections routed by the
- * client. Dials go through `dialPeers` under the session's cap; banned addresses are never
- * dialled again and banned peer ids are hung up on when they dial us.
+ * client. Dials go through `dialPeers` under the session's cap; a banned peer's IP address (on
+ * loopback: its address and port) is never dialled again, and it is hung up on when it dials us,
+ * from any port and with any peer id.
  *
  * @module
  */
 import { Observable, Subject, Subscription, type SchedulerLike } from 'rxjs';
 import { dialPeers, type DialCommand } from '../../operators/dialPeers.js';
 import { toHex } from '../../protocol/bytes.js';
-import type { PeerAddress } from '../../protocol/peerAddress.js';
+import { banKeyOf, type PeerAddress } from '../../protocol/peerAddress.js';
 import type { AnnounceFunction } from '../../tracker/client/announce.js';
 import type { TransferStats } from '../../tracker/client/announceEveryConfig.js';
 import { announceEvery } from '../../tracker/client/announceEvery.js';
@@ -72,16 +73,19 @@ export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
     const { infoHash, port, options, scheduler } = input;
     const subscription = new Subscription();
     const bannedIds = new Set<string>();
+    // Bad data bans the peer's IP address (its address and port on loopback) and its peer id.
+    const bannedHosts = new Set<string>();
     const dials$ = new Subject<DialCommand>();
     let open = 0;
     const adopt = (connection: PeerConnection): void => {
-      if (bannedIds.has(toHex(connection.peerId))) connection.close();
+      if (bannedIds.has(toHex(connection.peerId)) || bannedHosts.has(banKeyOf(connection.address))) connection.close();
       else subscriber.next({ type: 'connection', connection });
     };
     subscription.add(() => dials$.complete());
     subscription.add(input.links$.subscribe((e) => (open += e.type === 'joined' ? 1 : e.type === 'left' ? -1 : 0)));
     subscription.add(input.bans$.subscribe(({ peer }) => {
       bannedIds.add(toHex(peer.peerId));
+      bannedHosts.add(banKeyOf(peer.address));
       dials$.next({ type: 'ban', address: peer.address });
     }));
     subscription.add(input.learned$.subscribe((addresses) => dials$.next({ type: 'add', addresses })));
