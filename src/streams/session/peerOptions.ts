@@ -8,7 +8,7 @@
  */
 import { Bitfield } from '../../protocol/bitfield.js';
 import { offeredExtensions } from '../../protocol/extensions/index.js';
-import type { Torrent } from '../../protocol/metainfo/index.js';
+import { pieceSize, type Torrent } from '../../protocol/metainfo/index.js';
 import { MAX_REQUEST_LENGTH_LIMIT, type ExtendedHandshake, type WireLimits } from '../../protocol/wire/index.js';
 import { VERSION } from '../../version.js';
 import type { TorrentPeerOptions } from '../peer/index.js';
@@ -36,8 +36,10 @@ export interface PeerOptionsSource {
  * connection.setLimits(limitsOf(torrent));
  * ```
  */
-export function limitsOf(torrent: Pick<Torrent, 'pieceCount'>): WireLimits {
-  return { pieceCount: torrent.pieceCount, maxRequestLength: MAX_REQUEST_LENGTH_LIMIT };
+export function limitsOf(torrent: Pick<Torrent, 'pieceCount' | 'pieceLength' | 'length'>): WireLimits {
+  // Blocks and requests are checked against each piece's real length (the last one is shorter):
+  // a block at `begin = piece length` would otherwise alias the next piece's first block.
+  return { pieceCount: torrent.pieceCount, maxRequestLength: MAX_REQUEST_LENGTH_LIMIT, pieceLength: (index) => pieceSize(torrent, index) };
 }
 
 /**
