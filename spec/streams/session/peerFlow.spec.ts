@@ -82,6 +82,12 @@ describe('peerFlow', () => {
     expect(loopback.closed, 'another process of this machine').to.equal(false);
   });
 
+  it('PEX addresses are dialled only where the torrent\'s own peers are (loopback here), never on privileged ports', () => {
+    const { learned$, port } = setup();
+    learned$.next([{ host: '10.0.0.5', port: 6881 }, { host: '127.0.0.3', port: 22 }, { host: '224.0.0.1', port: 6881 }, at(3)]);
+    expect(port.dialled).to.deep.equal(['127.0.0.2:6881', '127.0.0.3:6881']);
+  });
+
   it('asks trackers for peers only below the cap', () => {
     const { links$, announces, scheduler } = setup({ trackers: [['http://127.0.0.1:1/announce']], maxPeers: 1 });
     expect(announces[0]?.numwant).to.equal(50);

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { addressClassOf, mayDialLearned, type AddressClass } from '../../protocol/swarm/addressClass.js';
 import { Observable, Subject, Subscription, type SchedulerLike } from 'rxjs';
 import { dialPeers, type DialCommand } from '../../operators/dialPeers.js';
 import { toHex } from '../../protocol/bytes.js';
@@ -88,7 +89,14 @@ export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
       bannedHosts.add(banKeyOf(peer.address));
       dials$.next({ type: 'ban', address: peer.address });
     }));
-    subscription.add(input.learned$.subscribe((addresses) => dials$.next({ type: 'add', addresses })));
+    // What peers tell us (PEX) is dialled only where the torrent's own peers, or we, are.
+    const trusted = new Set<AddressClass>(port.host === undefined ? [] : [addressClassOf(port.host)]);
+    const trust = (addresses: readonly PeerAddress[]): void => addresses.forEach((a) => trusted.add(addressClassOf(a.host)));
+    trust(input.given);
+    subscription.add(input.learned$.subscribe((addresses) => {
+      const allowed = addresses.filter((a) => mayDialLearned(a, trusted));
+      if (allowed.length > 0) dials$.next({ type: 'add', addresses: allowed });
+    }));
     subscription.add(port.inbound(infoHash, options).subscribe({ next: adopt, error: (err: unknown) => subscriber.error(err) }));
     subscription.add(dials$.pipe(dialPeers((address) => port.dial(address, infoHash, options), { maxPeers: input.maxPeers, scheduler })).subscribe(adopt));
     subscription.add(
@@ -102,7 +110,10 @@ export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
           subscription.add(
             announceEvery(input.trackers, input.transfer$, config, { announce: input.announce }).subscribe((event) => {
               subscriber.next({ type: 'tracker', event });
-              if (event.type === 'peers') dials$.next({ type: 'add', addresses: event.peers });
+              if (event.type === 'peers') {
+                trust(event.peers);
+                dials$.next({ type: 'add', addresses: event.peers });
+              }
             }),
           );
         },
