@@ -16,7 +16,7 @@ export interface ClientState {
   readonly length: number;
   /** Bytes still missing over all sessions. */
   readonly left: number;
-  /** Fraction of all content we have, 0..1, weighted by size (1 when there is none). */
+  /** Fraction of all content we have, 0..1, weighted by size (0 with no sessions: a UI shows 0 % of nothing). */
   readonly progress: number;
   /** Payload bytes received and sent, summed. */
   readonly downloaded: number;
@@ -76,7 +76,7 @@ export function summarizeSessions(sessions: readonly SessionState[]): ClientStat
     sessions,
     length,
     left,
-    progress: length === 0 ? 1 : have / length,
+    progress: sessions.length === 0 ? 0 : length === 0 ? 1 : have / length,
     downloaded,
     uploaded,
     downloadRate,
