@@ -93,7 +93,8 @@ export type MetainfoErrorCode =
   | 'ERR_METAINFO_BAD_FILE_TREE'
   | 'ERR_METAINFO_BAD_PIECES_ROOT'
   | 'ERR_METAINFO_BAD_PIECE_LAYERS'
-  | 'ERR_METAINFO_INCONSISTENT';
+  | 'ERR_METAINFO_INCONSISTENT'
+  | 'ERR_METAINFO_UNREADABLE';
 
 /**
  * A `.torrent` (or info dictionary) that is not a valid BEP 3 / BEP 52 metainfo file. The BEP 52
@@ -102,7 +103,8 @@ export type MetainfoErrorCode =
  * `ERR_METAINFO_BAD_PIECES_ROOT` (a `pieces root` missing or not 32 bytes),
  * `ERR_METAINFO_BAD_PIECE_LAYERS` (a `piece layers` entry missing, of the wrong size, or not
  * hashing to its file's root), `ERR_METAINFO_INCONSISTENT` (a hybrid torrent whose v1 and v2 views
- * describe different files or alignment). `ERR_METAINFO_V2_ONLY` is raised by what cannot use a
+ * describe different files or alignment). `ERR_METAINFO_UNREADABLE`: the `.torrent` file could not
+ * be read (missing, a folder, no permission: the I/O error as `cause`). `ERR_METAINFO_V2_ONLY` is raised by what cannot use a
  * v2-only torrent yet (downloading and seeding one).
  */
 export class MetainfoError extends RxTorrentError<MetainfoErrorCode> {}

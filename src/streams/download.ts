@@ -4,12 +4,19 @@
  * @module
  */
 import { join } from 'node:path';
-import { throwError, type Observable } from 'rxjs';
+import { defer, from, mergeMap, throwError, type Observable } from 'rxjs';
 import { MetainfoError } from '../errors.js';
-import { parseMagnet, type MagnetLink, type Torrent } from '../protocol/metainfo/index.js';
+import { parseMagnet, parseMetainfo, type MagnetLink, type Torrent } from '../protocol/metainfo/index.js';
 import { createClient, type ClientComponents, type ClientConfig } from './client/createClient.js';
 import type { SessionComponents, SessionConfig } from './session/sessionConfig.js';
 import type { SessionState } from './session/sessionState.js';
+import { readTorrent } from './readTorrent.js';
+
+/**
+ * What {@link download} takes: a torrent, a parsed magnet link, a `magnet:?` URI, a bare v1
+ * info-hash (40 hex digits), the path of a `.torrent` file, or its bytes.
+ */
+export type TorrentSource = Torrent | MagnetLink | string | Uint8Array;
 
 /** Options of {@link download}: client options plus session options. */
 export interface DownloadConfig extends ClientConfig, Omit<SessionConfig, 'path' | 'mode'> {
@@ -32,34 +39,43 @@ export interface SeedConfig extends ClientConfig, Omit<SessionConfig, 'mode' | '
  * download(t, cfg) ──starting──downloading(0.1)──…──seeding──…    (…──done| with seed: false)
  * ```
  *
- * @param source - a torrent, a parsed magnet link, or a `magnet:?` URI (v1 or hybrid; a v2-only
- *   one errors with `ERR_METAINFO_V2_ONLY` until the session verifies v2 pieces)
+ * @param source - see {@link TorrentSource} (v1 or hybrid; a v2-only one errors with
+ *   `ERR_METAINFO_V2_ONLY` until the session verifies v2 pieces)
  * @param config - where to save, who to connect to, limits
  * @param components - storage, scheduler, RNG, announce function
- * @returns cold session state snapshots; unsubscribing stops cleanly (announces `stopped`)
+ * @returns cold session state snapshots; unsubscribing stops cleanly (announces `stopped`). Every
+ *   error, a bad source or bad options included, arrives on the observable (nothing throws)
  * @example
  * ```ts
  * download(await readTorrent('x.torrent'), { dir: 'downloads', maxPeers: 30 })
  *   .subscribe((s) => console.log(`${(s.progress * 100).toFixed(1)}% ${s.peers.length} peers`));
  * ```
  */
-export function download(
-  source: Torrent | MagnetLink | string,
-  config: DownloadConfig = {},
-  components: ClientComponents & SessionComponents = {},
-): Observable<SessionState> {
-  const link = typeof source === 'string' ? parseMagnet(source) : source;
-  if (link.version === 2) return v2Only();
-  const client = createClient(config, components);
-  if (!('pieces' in link)) return client.runMagnet(link, config);
-  const path = config.path ?? join(config.dir ?? '.', link.name);
-  return client.run(link, { ...config, path, mode: 'download' }, { storage: components.storage });
+export function download(source: TorrentSource, config: DownloadConfig = {}, components: ClientComponents & SessionComponents = {}): Observable<SessionState> {
+  return defer(() => from(resolveSource(source))).pipe(
+    mergeMap((link) => {
+      if (link.version === 2) return v2Only();
+      const client = createClient(config, components);
+      if (!('pieces' in link)) return client.runMagnet(link, config);
+      const path = config.path ?? join(config.dir ?? '.', link.name);
+      return client.run(link, { ...config, path, mode: 'download' }, { storage: components.storage });
+    }),
+  );
+}
+
+/** Reads, parses or passes on a {@link TorrentSource}. */
+async function resolveSource(source: TorrentSource): Promise<Torrent | MagnetLink> {
+  if (source instanceof Uint8Array) return parseMetainfo(source);
+  if (typeof source !== 'string') return source;
+  if (/^magnet:/i.test(source)) return parseMagnet(source);
+  if (/^[0-9a-f]{40}$/i.test(source)) return parseMagnet(`magnet:?xt=urn:btih:${source}`);
+  return readTorrent(source);
 }
 
 /**
  * Seeds content you already have: rechecks it, announces as a seeder and serves it.
  *
- * @param torrent - what to share
+ * @param torrent - what to share: a torrent, the path of a `.torrent` file, or its bytes
  * @param config - `path`: the content itself (the file, or the top folder)
  * @param components - storage, scheduler, RNG, announce function
  * @returns cold session state snapshots
@@ -68,9 +84,10 @@ export function download(
  * seed(torrent, { path: './ubuntu.iso', port: 6881 }).subscribe(render);
  * ```
  */
-export function seed(torrent: Torrent, config: SeedConfig, components: ClientComponents & SessionComponents = {}): Observable<SessionState> {
-  if (torrent.version === 2) return v2Only();
-  return createClient(config, components).run(torrent, { ...config, mode: 'seed', seed: true }, { storage: components.storage });
+export function seed(torrent: Torrent | string | Uint8Array, config: SeedConfig, components: ClientComponents & SessionComponents = {}): Observable<SessionState> {
+  return defer(() => from(typeof torrent === 'string' ? readTorrent(torrent) : Promise.resolve(torrent instanceof Uint8Array ? parseMetainfo(torrent) : torrent))).pipe(
+    mergeMap((t) => (t.version === 2 ? v2Only() : createClient(config, components).run(t, { ...config, mode: 'seed', seed: true }, { storage: components.storage }))),
+  );
 }
 
 /** A v2-only torrent or magnet: the session cannot verify v2 pieces yet (issue 22). */

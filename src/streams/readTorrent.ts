@@ -12,16 +12,21 @@ import { MAX_TORRENT_BYTES, parseMetainfo, type Torrent } from '../protocol/meta
  *
  * @param path - the `.torrent` file
  * @returns the parsed torrent
- * @throws {@link MetainfoError} / {@link BencodeError} for bad content; Node's `ENOENT` etc. for I/O
+ * @throws {@link MetainfoError} / {@link BencodeError} for bad content; `ERR_METAINFO_UNREADABLE`
+ *   (the I/O error as `cause`) when the file cannot be read
  * @example
  * ```ts
  * const torrent = await readTorrent('ubuntu.torrent');
  * ```
  */
 export async function readTorrent(path: string): Promise<Torrent> {
-  const handle = await open(path, 'r');
+  const handle = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
+    throw new MetainfoError('ERR_METAINFO_UNREADABLE', `cannot read ${path}: ${err.code ?? err.message}`, { cause: err });
+  });
   try {
-    const { size } = await handle.stat();
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new MetainfoError('ERR_METAINFO_UNREADABLE', `${path} is not a file`);
+    const size = stats.size;
     if (size > MAX_TORRENT_BYTES) {
       throw new MetainfoError('ERR_METAINFO_TOO_LARGE', `${path} is ${size} bytes; the cap is ${MAX_TORRENT_BYTES}`);
     }

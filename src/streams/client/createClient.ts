@@ -6,7 +6,7 @@
  * @module
  */
 import { asyncScheduler, concat, defer, EMPTY, filter, finalize, map, Observable, of, share, startWith, Subject, takeUntil, tap, throttleTime, type SchedulerLike } from 'rxjs';
-import { ClientError } from '../../errors.js';
+import { ClientError, type PeerError } from '../../errors.js';
 import { toHex } from '../../protocol/bytes.js';
 import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
 import { magnetSession, type MagnetSessionConfig } from '../session/magnetSession.js';
@@ -83,6 +83,9 @@ export interface Client {
  * Creates a client. Nothing runs until a torrent is added (or `listening$` subscribed); the
  * listener closes when the last torrent stops.
  *
+ * @throws {@link ClientError} `ERR_CLIENT_INVALID_ARGUMENT` for a port outside 0–65535;
+ *   {@link PeerError} `ERR_PEER_INVALID_ARGUMENT` for a bad connection cap
+ *
  * @example
  * ```ts
  * const client = createClient({ host: '0.0.0.0', port: 6881, maxPeers: 50 });
@@ -93,6 +96,9 @@ export interface Client {
  */
 export function createClient(config: ClientConfig = {}, components: ClientComponents = {}): Client {
   const host = config.host ?? '0.0.0.0';
+  if (config.port !== undefined && !(Number.isInteger(config.port) && config.port >= 0 && config.port <= 65535)) {
+    throw new ClientError('ERR_CLIENT_INVALID_ARGUMENT', `port must be an integer from 0 to 65535, not ${config.port}`);
+  }
   const peerId = config.peerId ?? generatePeerId();
   const limiter = createConnectionLimiter({ maxPeers: config.maxPeers ?? 50, maxPerAddress: config.maxPeersPerAddress });
   const routes = new Map<string, { options: TorrentPeerOptions; deliver: (c: PeerConnection) => void }>();
