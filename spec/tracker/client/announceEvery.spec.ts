@@ -45,6 +45,13 @@ describe('announceEvery: events, intervals, stopped (virtual time)', () => {
     expect(calls[1]!.params).to.include({ left: 0, downloaded: 1000 });
   });
 
+  it('a download that stops within the min interval after finishing still says completed, then stopped', () => {
+    const { calls } = runLoop({
+      tiers: [[A]], scripts: { [A]: after(0, reply(600, { minInterval: 60 })) }, stats: [[0, LEECHING], [5000, SEEDING]], until: 20_000,
+    });
+    expect(timeline(calls)).to.deep.equal([[0, A, 'started'], [20_000, A, 'completed'], [20_000, A, 'stopped']]);
+  });
+
   it('sends completed after an announce that was in flight when left reached 0', () => {
     const { calls } = runLoop({
       tiers: [[A]], scripts: { [A]: after(2000, reply(600, { minInterval: 30 })) }, stats: [[0, LEECHING], [1000, SEEDING]], until: 40_000,

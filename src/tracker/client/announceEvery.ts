@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { defer, EMPTY, Observable, take, throwIfEmpty } from 'rxjs';
+import { catchError, concat, defer, EMPTY, Observable, take, throwIfEmpty } from 'rxjs';
 import type { Subscription } from 'rxjs';
 import { TrackerError } from '../../errors.js';
 import type { AnnounceEvent } from '../../protocol/tracker/announceRequest.js';
@@ -38,7 +38,8 @@ function randomKey(random: () => number): Uint8Array {
  *   than its `min interval` or `minIntervalMs`), with the latest stats.
  * - `completed` once, when `left` drops to 0 (no sooner than the minimum gap after the last
  *   announce); a torrent that starts complete never sends it.
- * - `stopped` on unsubscribe (and on error) to every tracker that knows us: best effort, with
+ * - `stopped` on unsubscribe (and on error) to every tracker that knows us (after the `completed`
+ *   still owed, if the download finished within the minimum gap): best effort, with
  *   `stopTimeoutMs`, on an unref'd socket, so it never keeps the process alive.
  * - BEP 12: tiers in order, each shuffled (with `random`); a failing tracker passes the turn to
  *   the next one in its tier, then to the next tier; the one that answers moves to the front of
@@ -179,13 +180,14 @@ export function announceEvery(
       const stats = latest;
       if (stats === undefined) return;
       const startedInFlight = inFlight?.step.event === 'started' ? inFlight.step.tracker : undefined;
+      const owed = state.completedPending;
       for (const tracker of state.stopTargets(startedInFlight)) {
+        const options = { localAddress: c.host, timeoutMs: c.stopTimeoutMs, maxResponseBytes: c.maxResponseBytes, scheduler: c.scheduler, unref: true };
+        const last = (event: 'completed' | 'stopped') => defer(() => send(tracker, params(stats, event, state.trackerIdOf(tracker), 0), options)).pipe(catchError(() => EMPTY));
+        // A download that finished within the minimum interval still counts as completed at the
+        // tracker (its scrape's `downloaded`): `completed` first, then `stopped`.
         // Fire and forget: nobody is listening any more, and the socket is unref'd.
-        defer(() =>
-          send(tracker, params(stats, 'stopped', state.trackerIdOf(tracker), 0), {
-            localAddress: c.host, timeoutMs: c.stopTimeoutMs, maxResponseBytes: c.maxResponseBytes, scheduler: c.scheduler, unref: true,
-          }),
-        ).subscribe({ error: () => undefined });
+        (owed ? concat(last('completed'), last('stopped')) : last('stopped')).subscribe({ error: () => undefined });
       }
     };
   });

@@ -143,6 +143,11 @@ export class AnnounceState {
   /**
    * Trackers to tell `stopped`: those that know us, plus one whose `started` is in flight.
    */
+  /** True while a `completed` announce is owed (left reached 0, no tracker told yet). */
+  get completedPending(): boolean {
+    return this.completedDue;
+  }
+
   stopTargets(startedInFlight?: string): string[] {
     const targets = new Set(this.known);
     if (startedInFlight !== undefined) targets.add(startedInFlight);
