@@ -5,8 +5,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import type { RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import { TrackerError } from '../../errors.js';
 import { fromHex, toHex } from '../../protocol/bytes.js';
 import type { ReplyPeer, ScrapeFile } from '../../protocol/tracker/reply.js';
@@ -84,6 +84,14 @@ function peersOf(flat: unknown): ReplyPeer[] {
 }
 
 /**
+ * ioredis, loaded on the first `redisStore()` call: `rxtorrent/tracker` users with a memory store
+ * (or only the announce client) never pay for it.
+ */
+function loadRedis(): typeof RedisClient {
+  return (createRequire(import.meta.url)('ioredis') as { Redis: typeof RedisClient }).Redis;
+}
+
+/**
  * Creates a {@link SwarmStore} in Redis (≥ 6.2; 7.0 tested) through ioredis. Each call is one Lua
  * script, atomic in Redis, so seeder, leecher and download counts stay exact under concurrent
  * announces from many processes. Peers expire through a sorted set per swarm scored by last-seen
@@ -108,7 +116,7 @@ export function redisStore(url: string, config: RedisStoreConfig = {}): RedisSwa
   const { peerTtlMs, maxSwarms, maxPeersPerSwarm, maxPeers } = resolveStoreLimits(config);
   const prefix = config.prefix ?? DEFAULT_REDIS_PREFIX;
   const batch = resolveStoreLimits({ maxPeers: config.expireBatch ?? 256 }).maxPeers;
-  const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2, ...config.redisOptions });
+  const redis = new (loadRedis())(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2, ...config.redisOptions });
   // Errors reach the calls that hit them; an unhandled 'error' event would crash the process.
   redis.on('error', () => undefined);
   redis.defineCommand('rxAnnounce', { numberOfKeys: 0, lua: ANNOUNCE_LUA });
