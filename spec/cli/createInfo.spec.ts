@@ -100,13 +100,22 @@ describe('rxtorrent create / info (CLI)', () => {
         expect(r.code).to.equal(1);
         const lines = r.stderr.trim().split('\n');
         expect(lines).to.have.length(1);
-        // A file over the cap is refused from its size, before it is read.
-        expect(lines[0]).to.match(new RegExp(`^rxtorrent: ${code === 'ERR_BENCODE_TOO_LARGE' ? 'ERR_METAINFO_TOO_LARGE' : code}: `));
+        // A file over the cap is refused from its size, before it is read; one that is not bencode
+        // at all is "not a torrent file".
+        const expected = code === 'ERR_BENCODE_TOO_LARGE' ? 'ERR_METAINFO_TOO_LARGE' : /^[dli0-9]/.test(String.fromCharCode(bytes[0] ?? 0)) ? code : 'ERR_METAINFO_NOT_A_DICT';
+        expect(lines[0]).to.match(new RegExp(`^rxtorrent: ${expected}: `));
       });
     }
+    it('a file that is not bencode at all (package.json) is "not a torrent file"', async () => {
+      const file = join(dir, 'package.json');
+      await writeFile(file, '{"name": "x"}');
+      const r = await runCli(['info', file]);
+      expect(r.code).to.equal(1);
+      expect(r.stderr.trim()).to.match(/^rxtorrent: ERR_METAINFO_NOT_A_DICT: .*package\.json is not a torrent file/);
+    });
     it('--verbose adds the stack', async () => {
       const file = join(dir, 'garbage.torrent');
-      await writeFile(file, 'garbage');
+      await writeFile(file, 'd7:garbage');
       const r = await runCli(['--verbose', 'info', file]);
       expect(r.stderr).to.match(/at .*parseMetainfo/);
     });
