@@ -28,8 +28,12 @@ describe('rxtorrent download: the state lines (non-TTY and --json)', function ()
     const run = await runCli(leecherArgs(fixture, join(tmp.path, 'out')), { timeoutMs: 60_000 });
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.equal('');
-    const lines = run.stderr.trim().split('\n');
-    expect(lines.at(-1)).to.equal('done');
+    const all = run.stderr.trim().split('\n');
+    expect(all.at(-1)).to.equal('done');
+    // One line says where the finished download is.
+    const saved = all.filter((l) => l.startsWith('a.bin: complete, saved to '));
+    expect(saved).to.deep.equal([`a.bin: complete, saved to ${join(tmp.path, 'out', 'a.bin')}`]);
+    const lines = all.filter((l) => !saved.includes(l));
     const states = lines.slice(0, -1).map((line) => {
       const match = PLAIN_LINE.exec(line);
       expect(match, `unparsed line: ${line}`).not.to.equal(null);
@@ -45,6 +49,14 @@ describe('rxtorrent download: the state lines (non-TTY and --json)', function ()
     expect(states.at(-1)).to.include({ status: 'done', percent: '100.0', have: '3.0 MiB', pieces: '96' });
     expect(states.at(-1)?.['tracker']).to.match(/^failing: .*ECONNREFUSED/);
     expect(await filesIdentical(fixture.payload, join(tmp.path, 'out', 'a.bin'))).to.equal(true);
+  });
+
+  it('--quiet prints only the line that says where the finished download is', async () => {
+    const fixture = await makeSeededTorrent(tmp.path);
+    const run = await runCli([...leecherArgs(fixture, join(tmp.path, 'out')), '--quiet'], { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.equal('');
+    expect(run.stderr.trim()).to.equal(`a.bin: complete, saved to ${join(tmp.path, 'out', 'a.bin')}`);
   });
 
   it('prints one JSON SessionState per line with --json on stdout, the last one done', async () => {

@@ -19,6 +19,8 @@ export interface SharedOptions {
   uploadRate?: string;
   downloadRate?: string;
   json?: boolean;
+  /** `--quiet`: only errors and the line saying where a finished download is. */
+  quiet?: boolean;
   /** `--dashboard` alone is `true`; `--dashboard=PORT` gives the port. */
   dashboard?: string | boolean;
 }
@@ -33,6 +35,7 @@ export function sharedOptions(command: Command): Command {
     .option('--upload-rate <size>', 'upload limit per second, e.g. 5MiB (default: unlimited)')
     .option('--download-rate <size>', 'download limit per second (default: unlimited)')
     .option('--json', 'print one JSON state object per second on stdout')
+    .option('-q, --quiet', 'print only errors (and where a finished download is)')
     .option(DASHBOARD_FLAGS, DASHBOARD_HELP);
 }
 

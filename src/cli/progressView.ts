@@ -5,6 +5,7 @@
  * @module
  */
 import cliProgress from 'cli-progress';
+import { fitFields } from './fitLine.js';
 
 /** What the display needs from one update. */
 export interface ProgressFrame {
@@ -12,6 +13,8 @@ export interface ProgressFrame {
   readonly fraction: number;
   /** What follows the percentage, e.g. `12.0 MiB/s ↓ · 3 peers · ETA 42s`. */
   readonly detail: string;
+  /** The same for a bar, as fields most important first: as many as fit the terminal are shown. */
+  readonly fields?: readonly string[];
 }
 
 /** Where and how to draw. */
@@ -48,12 +51,20 @@ export function progressView(config: ProgressViewConfig): ProgressView {
   return tty ? barView(config) : lineView(config);
 }
 
+/** Longest label a bar shows (longer names end in `…`). */
+const MAX_BAR_LABEL = 20;
+
 function barView(config: ProgressViewConfig): ProgressView {
+  const columns = (): number => config.stream.columns ?? 80;
+  const label = config.label.length > MAX_BAR_LABEL ? `${config.label.slice(0, MAX_BAR_LABEL - 1)}…` : config.label;
+  const barsize = columns() >= 120 ? 30 : columns() >= 100 ? 20 : 10;
+  // Label, bar, "100%" and their spaces; one column spare so the line never wraps.
+  const fixed = label.length + 1 + barsize + 1 + 4 + 1 + 1;
   const bar = new cliProgress.SingleBar(
     {
       stream: config.stream,
-      format: `${config.label} {bar} {percentage}% {detail}`,
-      barsize: 30,
+      format: `${label} {bar} {percentage}% {detail}`,
+      barsize,
       hideCursor: true,
       clearOnComplete: false,
       fps: 10,
@@ -62,7 +73,7 @@ function barView(config: ProgressViewConfig): ProgressView {
   );
   bar.start(1000, 0, { detail: '' });
   return {
-    update: (frame) => bar.update(Math.round(frame.fraction * 1000), { detail: frame.detail }),
+    update: (frame) => bar.update(Math.round(frame.fraction * 1000), { detail: fitFields(frame.fields ?? [frame.detail], columns() - fixed) }),
     finish: (message) => {
       bar.stop();
       if (message !== undefined) config.stream.write(`${message}\n`);

@@ -18,6 +18,10 @@ export interface SessionViewConfig {
   /** Least time between JSON lines. @default 1000 */
   readonly jsonIntervalMs?: number;
   readonly now?: () => number;
+  /** Print nothing but errors and the line that says where a finished download is. @default false */
+  readonly quiet?: boolean;
+  /** Where a download's files are (for the line printed when it completes); undefined: no line. */
+  readonly savedTo?: (state: SessionState) => string | undefined;
 }
 
 /** A display fed with state snapshots. */
@@ -54,6 +58,30 @@ export function describeState(s: SessionState): string {
   );
 }
 
+/**
+ * The state as fields, most important first (what a bar shows as far as the terminal allows):
+ * status and bytes, ETA, peers, rates, pieces, uploaded, trackers.
+ *
+ * @example
+ * ```ts
+ * fitFields(describeFields(state), 60);
+ * ```
+ */
+export function describeFields(s: SessionState): string[] {
+  if (s.status === 'checking' || s.status === 'metadata') return [describeState(s)];
+  const tracker = describeTrackers(s);
+  return [
+    // While downloading the bar says what the word would.
+    `${s.status === 'downloading' ? '' : `${s.status} `}${formatBytes(s.length - s.left)}/${formatBytes(s.length)}`,
+    ...(s.status === 'downloading' ? [`ETA ${formatDuration(s.eta)}`] : []),
+    plural(s.peers.length, 'peer'),
+    `${formatBytes(s.downloadRate)}/s↓ ${formatBytes(s.uploadRate)}/s↑`,
+    `${s.piecesHave}/${s.pieceCount} pieces`,
+    `uploaded ${formatBytes(s.uploaded)}`,
+    ...(tracker === undefined ? [] : [tracker]),
+  ];
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -82,8 +110,27 @@ export function sessionView(config: SessionViewConfig): SessionView {
   if (config.json) return jsonView(config);
   const views = new Map<string, ProgressView>();
   let view: ProgressView | undefined;
+  const downloading = new Set<string>();
+  /** Once per download that completes: one line saying where its files are. */
+  const completed = (s: SessionState): void => {
+    if (s.status === 'downloading') downloading.add(s.infoHash);
+    if ((s.status !== 'seeding' && s.status !== 'done') || !downloading.delete(s.infoHash)) return;
+    const where = config.savedTo?.(s);
+    if (where === undefined) return;
+    const line = `${s.name}: complete, saved to ${where}${s.status === 'seeding' ? '; seeding until Ctrl-C' : ''}`;
+    // A bar ends with the line; the seeding that follows gets a bar of its own.
+    if (view !== undefined) {
+      view.update({ fraction: s.progress, detail: describeState(s), fields: describeFields(s) });
+      view.finish(line);
+      view = undefined;
+    } else {
+      config.stream.write(`${line}\n`);
+    }
+  };
   return {
     update: (s) => {
+      completed(s);
+      if (config.quiet === true) return;
       if (config.multi === true) {
         let line = views.get(s.infoHash);
         if (line === undefined) views.set(s.infoHash, (line = progressView({ stream: config.stream, label: s.name, tty: false })));
@@ -91,11 +138,12 @@ export function sessionView(config: SessionViewConfig): SessionView {
         return;
       }
       view ??= progressView({ stream: config.stream, label: s.name });
-      view.update({ fraction: s.status === 'checking' ? s.checked : s.progress, detail: describeState(s) });
+      view.update({ fraction: s.status === 'checking' ? s.checked : s.progress, detail: describeState(s), fields: describeFields(s) });
     },
     finish: (s, message) => {
+      if (config.quiet === true) return;
       for (const line of views.values()) line.finish();
-      if (s !== undefined) view?.update({ fraction: s.progress, detail: describeState(s) });
+      if (s !== undefined) view?.update({ fraction: s.progress, detail: describeState(s), fields: describeFields(s) });
       view?.finish(message);
       if (view === undefined && message !== undefined) config.stream.write(`${message}\n`);
     },

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { join, resolve } from 'node:path';
 import { parseMagnet } from '../../protocol/metainfo/index.js';
 import { download, seed } from '../../streams/download.js';
 import { readTorrent } from '../../streams/readTorrent.js';
@@ -50,7 +51,11 @@ export async function runDownload(source: string, options: DownloadOptions): Pro
   const timeoutSec = parseCount(options.metadataTimeout ?? '0', '--metadata-timeout', MAX_METADATA_TIMEOUT_SEC);
   if (!magnet && timeoutSec > 0) throw new UsageError('--metadata-timeout is for magnet links');
   const metadataTimeoutMs = timeoutSec === 0 ? undefined : timeoutSec * 1000;
-  const view = sessionView({ stream: process.stderr, json: options.json === true });
+  const output = resolve(options.output);
+  const view = sessionView({
+    stream: process.stderr, json: options.json === true, quiet: options.quiet === true,
+    savedTo: options.downloaded === undefined ? (s) => join(output, s.name) : undefined,
+  });
   const states$ = magnet
     ? download(parseMagnet(source), { ...config, dir: options.output, seed: options.seed, saveTorrent: options.saveTorrent, metadataTimeoutMs })
     : options.downloaded !== undefined

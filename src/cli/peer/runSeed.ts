@@ -49,6 +49,6 @@ export async function runSeed(sources: readonly string[], options: SeedOptions):
   const states$: Observable<SessionState> = merge(
     ...torrents.map((t) => client.run(t, { ...config, path: pathOf(t), mode: 'seed' })),
   );
-  const view = sessionView({ stream: process.stderr, json: options.json === true, multi: torrents.length > 1 });
+  const view = sessionView({ stream: process.stderr, json: options.json === true, multi: torrents.length > 1, quiet: options.quiet === true });
   return runWithDashboard(states$, port, view);
 }
