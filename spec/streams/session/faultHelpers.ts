@@ -210,8 +210,9 @@ export interface HostilePeer {
 /**
  * A raw peer (our own `listenForPeers`, no session behind it): it claims every piece (`have-all`
  * from the handshake), unchokes, never answers a request, and every `intervalMs` sends a burst of
- * `piece` messages nobody asked for — random bytes at random places: whole blocks, short blocks,
- * unaligned offsets and offsets past the end of the piece. Whole aligned blocks go only to pieces
+ * `piece` messages nobody asked for — random bytes at random places inside the pieces: whole
+ * blocks, short blocks, unaligned offsets (a block past a piece's end is a protocol error that
+ * ends the connection: see spec/streams/session/peerOptions.spec.ts). Whole aligned blocks go only to pieces
  * the victim announced (`have`): any other one might be a request still on its way to us, and a
  * spam block that answers a request is bad data, not spam (smart ban rightly strikes it).
  */
@@ -225,15 +226,15 @@ export async function hostilePeer(torrent: Torrent, config: { intervalMs?: numbe
   const options = { peerId: generatePeerId(), bitfield: () => Bitfield.full(torrent.pieceCount), limits: { pieceCount: torrent.pieceCount } };
   const spam = (connection: PeerConnection): void => {
     for (let n = 0; n < (config.burst ?? 8); n++) {
-      const drawn = Math.floor(random() * 4);
-      const kind = drawn === 0 && had.length === 0 ? 3 : drawn;
+      const drawn = Math.floor(random() * 3);
+      const kind = drawn === 0 && had.length === 0 ? 1 : drawn;
       const index = kind === 0 ? had[Math.floor(random() * had.length)]! : Math.floor(random() * torrent.pieceCount);
       const size = pieceSize(torrent, index);
       const blocks = Math.ceil(size / BLOCK_LENGTH);
-      // 0: a whole aligned block; 1: a short block; 2: an unaligned offset; 3: past the piece's end.
-      const begin = kind === 3 ? size : kind === 2 ? 1 + Math.floor(random() * (size - 2)) : Math.floor(random() * blocks) * BLOCK_LENGTH;
+      // 0: a whole aligned block; 1: a short block; 2: an unaligned offset.
+      const begin = kind === 2 ? 1 + Math.floor(random() * (size - 2)) : Math.floor(random() * blocks) * BLOCK_LENGTH;
       const room = Math.max(1, size - begin);
-      const length = kind === 1 ? 1 + Math.floor(random() * Math.min(1000, room)) : kind === 3 ? BLOCK_LENGTH : Math.min(BLOCK_LENGTH, room);
+      const length = kind === 1 ? 1 + Math.floor(random() * Math.min(1000, room)) : Math.min(BLOCK_LENGTH, room);
       if (asked.has(`${index}:${begin}`)) continue;
       const block = new Uint8Array(length);
       for (let i = 0; i < length; i += 4096) block[i] = Math.floor(random() * 256);
