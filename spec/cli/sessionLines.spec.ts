@@ -77,6 +77,8 @@ describe('rxtorrent download: the state lines (non-TTY and --json)', function ()
     expect(mid, 'a state while downloading').not.to.equal(undefined);
     expect(mid?.eta).to.be.a('number');
     expect(mid?.downloadRate).to.be.above(0);
+    // Rates in whole bytes/s, the ETA in tenths of a second: no float noise.
+    expect(states.every((x) => Number.isInteger(x.downloadRate) && Number.isInteger(x.uploadRate) && (x.eta === undefined || Number.isInteger(x.eta * 10)))).to.equal(true);
     expect(mid?.peers[0]).to.include({ address: fixture.peer, client: 'rxtorrent 0.1.0', direction: 'outbound', amInterested: true });
     expect(mid?.pieceMap).to.match(/h/).and.to.match(/[mdp]/);
     const last = states.at(-1) as SessionState;

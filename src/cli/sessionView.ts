@@ -150,11 +150,22 @@ export function sessionView(config: SessionViewConfig): SessionView {
   };
 }
 
+/** Rates in whole bytes/s and the ETA in tenths of a second: `--json` readers get no float noise. */
+function rounded(s: SessionState): SessionState {
+  return {
+    ...s,
+    downloadRate: Math.round(s.downloadRate),
+    uploadRate: Math.round(s.uploadRate),
+    eta: s.eta === undefined ? undefined : Math.round(s.eta * 10) / 10,
+    peers: s.peers.map((p) => ({ ...p, downloadRate: Math.round(p.downloadRate), uploadRate: Math.round(p.uploadRate) })),
+  };
+}
+
 function jsonView(config: SessionViewConfig): SessionView {
   const now = config.now ?? Date.now;
   const last = new Map<string, number>();
   const print = (s: SessionState): void => {
-    process.stdout.write(`${JSON.stringify(s)}\n`);
+    process.stdout.write(`${JSON.stringify(rounded(s))}\n`);
     last.set(s.infoHash, now());
   };
   return {
@@ -162,7 +173,7 @@ function jsonView(config: SessionViewConfig): SessionView {
       if (now() - (last.get(s.infoHash) ?? -Infinity) >= (config.jsonIntervalMs ?? 1000)) print(s);
     },
     finish: (s, message, error) => {
-      if (error !== undefined) process.stdout.write(`${JSON.stringify({ ...s, error: describeError(error) })}\n`);
+      if (error !== undefined) process.stdout.write(`${JSON.stringify({ ...(s === undefined ? {} : rounded(s)), error: describeError(error) })}\n`);
       else if (s !== undefined) print(s);
       if (message !== undefined) config.stream.write(`${message}\n`);
     },

@@ -75,7 +75,7 @@ function renderSession(c, s) {
     ' · ' + s.peers.length + (s.peers.length === 1 ? ' peer' : ' peers') +
     (s.status === 'downloading' ? ' · ETA ' + formatDuration(s.eta) : '');
   c.trackers.textContent = s.trackers.map(function (t) {
-    return t.ok ? 'tracker ' + t.url + ': ok' + (t.seeders !== undefined ? ', ' + t.seeders + ' seeders, ' + t.leechers + ' leechers' : '')
+    return t.ok ? 'tracker ' + t.url + ': ok' + (t.seeders !== undefined ? ', ' + count(t.seeders, 'seeder') + ', ' + count(t.leechers, 'leecher') : '')
       : 'tracker ' + t.url + ': ' + (t.message || 'failing');
   }).join(' · ');
   drawPieceMap(c.canvas, s.pieceMap);
@@ -87,6 +87,10 @@ function renderSession(c, s) {
   });
   c.peers.replaceChildren.apply(c.peers, rows);
   renderFiles(c, s);
+}
+
+function count(n, word) {
+  return n + ' ' + word + (n === 1 ? '' : 's');
 }
 
 function renderFiles(c, s) {
