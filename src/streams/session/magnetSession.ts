@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { makeDirs } from '../storage/makeDirs.js';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { StorageError } from '../../errors.js';
@@ -42,7 +43,7 @@ export function magnetSession(link: MagnetLink, config: MagnetSessionConfig, por
     const file = config.saveTorrent;
     if (file !== undefined) {
       try {
-        await mkdir(dirname(file), { recursive: true });
+        await makeDirs(dirname(file));
         await writeFile(file, torrentFileOf(torrent.infoBytes, torrent.announce));
       } catch (err) {
         throw new StorageError('ERR_STORAGE_IO', `cannot save the torrent to ${file}: ${(err as Error).message}`, { cause: err });

@@ -18,7 +18,7 @@
  */
 import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
 import type { ReaderPosition } from '../../protocol/scheduler/readahead.js';
-import { asyncScheduler, BehaviorSubject, interval, map, merge, Observable, of, Subject, Subscription, timer } from 'rxjs';
+import { asyncScheduler, BehaviorSubject, interval, merge, Observable, of, Subject, Subscription, timer } from 'rxjs';
 import { ExtensionError } from '../../errors.js';
 import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
 import { parsePeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { mkdir, open, rename, stat } from 'node:fs/promises';
+import { makeDirs } from './makeDirs.js';
+import { open, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StorageError } from '../../errors.js';
 import { fileSpans, pieceSize, piecesOfFile, type Torrent, type TorrentFile } from '../../protocol/metainfo/index.js';
@@ -158,7 +159,7 @@ export class DiskStorage implements FileStorage {
       if (slot.file.pad) continue;
       if (slot.file.length === 0) {
         if (!slot.wanted && !slot.present) continue;
-        await mkdir(dirname(slot.finalPath), { recursive: true });
+        await makeDirs(dirname(slot.finalPath));
         await (await open(slot.finalPath, 'a')).close();
         slot.present = true;
       } else if (slot.staging) {

@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { access, mkdir, open, rm } from 'node:fs/promises';
+import { makeDirs } from './makeDirs.js';
+import { access, open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Torrent } from '../../protocol/metainfo/index.js';
 import type { HandlePool } from './fileHandles.js';
@@ -120,7 +121,7 @@ export class PartsFile {
   private async create(): Promise<void> {
     if (this.created) return;
     try {
-      await mkdir(dirname(this.path), { recursive: true });
+      await makeDirs(dirname(this.path));
       await (await open(this.path, 'a')).close();
     } catch (err) {
       throw toStorageError(err, `cannot create ${this.path}`);

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { mkdir, open, stat, truncate } from 'node:fs/promises';
+import { makeDirs } from './makeDirs.js';
+import { open, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { toStorageError } from './storageError.js';
 
@@ -21,7 +22,7 @@ import { toStorageError } from './storageError.js';
 export async function prepareStaging(finalPath: string, length: number): Promise<boolean> {
   const partPath = `${finalPath}.part`;
   try {
-    await mkdir(dirname(finalPath), { recursive: true });
+    await makeDirs(dirname(finalPath));
     const before = await stat(partPath).then((s) => s.size, () => undefined);
     if (before === undefined) await (await open(partPath, 'wx')).close();
     if (before !== length) await truncate(partPath, length);
