@@ -2,12 +2,14 @@ import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
-import { buildMetainfo, parseMetainfo, type Torrent } from '../../../src/protocol/metainfo/index.js';
+import { buildMetainfo, magnetOf, parseMagnet, parseMetainfo, type Torrent } from '../../../src/protocol/metainfo/index.js';
 import type { PeerAddress } from '../../../src/protocol/peerAddress.js';
 import { generatePeerId, type WireMessage } from '../../../src/protocol/wire/index.js';
 import { createClient } from '../../../src/streams/client/createClient.js';
 import { startHandle, type TorrentHandle } from '../../../src/streams/client/torrentHandle.js';
 import { torrentSession } from '../../../src/streams/session/torrentSession.js';
+import { magnetSession } from '../../../src/streams/session/magnetSession.js';
+import { decodeMetadataMessage, encodeMetadataMessage, METADATA_PIECE_LENGTH } from '../../../src/protocol/extensions/index.js';
 import { memoryStorage } from '../../../src/streams/storage/index.js';
 import type { SessionState } from '../../../src/streams/session/sessionState.js';
 import { seededRandom } from '../../helpers/random.js';
@@ -89,7 +91,7 @@ describe('TorrentHandle', () => {
     const { torrent, data, clock, handle: h } = virtual(['skip', 'normal'], 20, path, true);
     // Real files: virtual time moves only while real I/O (writes, fsyncs, renames) has had a moment.
     const until = async (done: () => boolean): Promise<boolean> => {
-      for (const deadline = Date.now() + 20_000; !done() && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 45_000; !done() && Date.now() < deadline; ) {
         await clock.advance(10);
         await new Promise((r) => setTimeout(r, 1));
       }
@@ -116,6 +118,36 @@ describe('TorrentHandle', () => {
     // Pieces already started finish first (a pipeline of two): then b.bin's.
     const after = requested().slice(before + 4, before + 8);
     expect(after.every((i) => i >= 10), `asked for b.bin's pieces once it is high: ${after}`).to.equal(true);
+  });
+
+  it('read$ on a magnet link still fetching its metadata: it waits for the torrent, then streams the bytes', async () => {
+    const { torrent, data } = fixture();
+    const clock = new VirtualClock();
+    const address: PeerAddress = { host: '127.0.0.2', port: 6881 };
+    const pieces = seederScript(torrent, data);
+    const script: PeerScript = (m) => {
+      if (m.type !== 'extended' || m.id !== 5) return pieces(m, undefined as never);
+      const request = decodeMetadataMessage(m.payload, { metadataSize: torrent.infoBytes.length });
+      if (request?.type !== 'request') return [];
+      const chunk = torrent.infoBytes.subarray(request.piece * METADATA_PIECE_LENGTH, (request.piece + 1) * METADATA_PIECE_LENGTH);
+      return [{ type: 'extended', id: 1, payload: encodeMetadataMessage({ type: 'data', piece: request.piece, totalSize: torrent.infoBytes.length, data: chunk }) }];
+    };
+    const port = fakePort(new Map([['127.0.0.2:6881', () => {
+      const peer = new ScriptedPeer(address, generatePeerId(), script, { infoHash: torrent.infoHashBytes, scheduler: clock.scheduler, latencyMs: 20, greeting: [{ type: 'have-all' }] });
+      peer.extendedHandshake = { extensions: { ut_metadata: 5 }, metadataSize: torrent.infoBytes.length };
+      return peer;
+    }]]), generatePeerId());
+    const link = parseMagnet(magnetOf({ ...torrent, announce: [] }));
+    handle = startHandle(link.infoHash, (control) => magnetSession(link, { peers: [address], seed: false }, port, {
+      storage: memoryStorage(torrent), scheduler: clock.scheduler, random: seededRandom(6), control,
+    }));
+    const chunks: Uint8Array[] = [];
+    let done: unknown;
+    handle.read$(1, { start: 1000, end: 3 * PIECE }).subscribe({ next: (c) => chunks.push(c), complete: () => (done = true), error: (e: unknown) => (done = e) });
+    expect(await clock.until(() => done !== undefined, 20_000)).to.equal(true);
+    expect(done).to.equal(true);
+    const offset = torrent.files[1]!.offset;
+    expect(Buffer.concat(chunks).equals(Buffer.from(data.subarray(offset + 1000, offset + 3 * PIECE)))).to.equal(true);
   });
 
   it('stop() ends the states and fails a read that waits (ERR_CLIENT_STOPPED)', async () => {
