@@ -304,6 +304,36 @@ export type PeerErrorCode =
 export class PeerError extends RxTorrentError<PeerErrorCode> {}
 
 // ---------------------------------------------------------------------------------------------
+// Message stream encryption (src/protocol/mse, src/streams/peer)
+
+/**
+ * Codes of {@link MseError}. The peer's bytes: `ERR_MSE_BAD_KEY` (a Diffie-Hellman public value
+ * out of range), `ERR_MSE_SYNC_NOT_FOUND` (no `HASH('req1', S)` / encrypted VC within the 512
+ * bytes of padding allowed), `ERR_MSE_UNKNOWN_SKEY` (a torrent we do not serve), `ERR_MSE_BAD_VC`
+ * (the verification constant is not eight zeros), `ERR_MSE_BAD_PAD` (a padding length above 512),
+ * `ERR_MSE_NO_COMMON_METHOD` (no crypto method both sides allow), `ERR_MSE_BAD_SELECT` (the peer
+ * selected a method we did not offer, or several). The connection: `ERR_MSE_TIMEOUT` (the
+ * handshake did not finish in time), `ERR_MSE_CLOSED` (the peer hung up mid-handshake),
+ * `ERR_MSE_REFUSED` (our policy refuses the peer's kind of connection: MSE with encryption off,
+ * plaintext with encryption required). Programmer errors: `ERR_MSE_INVALID_ARGUMENT`.
+ */
+export type MseErrorCode =
+  | 'ERR_MSE_BAD_KEY'
+  | 'ERR_MSE_SYNC_NOT_FOUND'
+  | 'ERR_MSE_UNKNOWN_SKEY'
+  | 'ERR_MSE_BAD_VC'
+  | 'ERR_MSE_BAD_PAD'
+  | 'ERR_MSE_NO_COMMON_METHOD'
+  | 'ERR_MSE_BAD_SELECT'
+  | 'ERR_MSE_TIMEOUT'
+  | 'ERR_MSE_CLOSED'
+  | 'ERR_MSE_REFUSED'
+  | 'ERR_MSE_INVALID_ARGUMENT';
+
+/** The message stream encryption (MSE/PE) handshake failed or was refused by our policy. */
+export class MseError extends RxTorrentError<MseErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
 // Client and sessions (src/streams/client, src/streams/session)
 
 /** Codes of {@link ClientError}. */
