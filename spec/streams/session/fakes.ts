@@ -16,6 +16,7 @@ export type PeerScript = (message: WireMessage, peer: ScriptedPeer) => readonly 
 export class ScriptedPeer implements PeerConnection {
   readonly infoHash: Uint8Array;
   readonly direction: 'inbound' | 'outbound';
+  readonly encrypted = false;
   readonly extensions: PeerExtensions = { extended: true, fast: true, dht: false };
   readonly extendedHandshake$ = new ReplaySubject<ExtendedHandshake>(1);
   /** The peer's extension handshake, as a spec sets it. */

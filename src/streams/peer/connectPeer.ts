@@ -4,14 +4,15 @@
  * @module
  */
 import { connect } from 'node:net';
-import { Observable, asyncScheduler, type Subscription } from 'rxjs';
-import { PeerError } from '../../errors.js';
+import { Observable, asyncScheduler, catchError, throwError, type SchedulerLike, type Subscription } from 'rxjs';
+import { isRxTorrentError, PeerError } from '../../errors.js';
 import { formatPeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';
 import { ConnectionLimiter } from './connectionLimiter.js';
+import type { EncryptionPolicy } from './encryptedStream.js';
 import { establishPeer } from './establishPeer.js';
 import { ReusedReads } from './reusedReads.js';
 import type { PeerConnection } from './peerConnection.js';
-import { resolvePeerTimeouts, type PeerConnectionContext, type TorrentPeerOptions } from './peerOptions.js';
+import { resolvePeerTimeouts, type PeerConnectionContext, type ResolvedPeerTimeouts, type TorrentPeerOptions } from './peerOptions.js';
 
 /** Options of {@link connectPeer}: the torrent, our side of it, and the client's context. */
 export interface ConnectPeerOptions extends TorrentPeerOptions, PeerConnectionContext {
@@ -21,6 +22,12 @@ export interface ConnectPeerOptions extends TorrentPeerOptions, PeerConnectionCo
   readonly localAddress?: string;
   /** The client's connection cap, shared with its listener. @default no cap, no duplicate check */
   readonly limiter?: ConnectionLimiter;
+  /**
+   * Message stream encryption: `'prefer'` dials with an MSE handshake (RC4 or plaintext, the peer
+   * picks) and once more in plaintext if the peer hangs up during it; `'require'` dials with MSE
+   * and accepts RC4 only; `'off'` dials in plaintext. @default 'off'
+   */
+  readonly encryption?: EncryptionPolicy;
 }
 
 /**
@@ -30,7 +37,8 @@ export interface ConnectPeerOptions extends TorrentPeerOptions, PeerConnectionCo
  * peer id already connected for this torrent), sends our pieces (`bitfield`, or `have-all` /
  * `have-none` when both sides speak BEP 6, nothing when we have none and fast is off) and our
  * extension handshake (when both speak BEP 10), starts keep-alives, and emits one
- * {@link PeerConnection}.
+ * {@link PeerConnection}. With `encryption` on, an MSE/PE handshake comes first and everything
+ * after it goes through RC4 when agreed (`connection.encrypted`).
  *
  * ```
  * connectPeer(a, o):  ---c------------------|      (c: the connection; completes when the peer closes)
@@ -43,7 +51,7 @@ export interface ConnectPeerOptions extends TorrentPeerOptions, PeerConnectionCo
  *   completes when it closes cleanly, errors with a {@link PeerError} or `WireError` when it fails
  *   (`ERR_PEER_CONNECT_FAILED`, `ERR_PEER_CONNECT_TIMEOUT`, `ERR_PEER_HANDSHAKE_TIMEOUT`,
  *   `ERR_PEER_INFO_HASH_MISMATCH`, `ERR_PEER_SELF`, `ERR_PEER_DUPLICATE`, `ERR_PEER_CLOSED`,
- *   `ERR_PEER_TIMEOUT`, …); unsubscribing closes the socket
+ *   `ERR_PEER_TIMEOUT`, `ERR_MSE_*`, …); unsubscribing closes the socket
  * @throws {PeerError} `ERR_PEER_INVALID_ARGUMENT` at once, for a bad timeout
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-protocol
  * @example
@@ -56,6 +64,18 @@ export interface ConnectPeerOptions extends TorrentPeerOptions, PeerConnectionCo
 export function connectPeer(address: PeerAddress, options: ConnectPeerOptions): Observable<PeerConnection> {
   const timeouts = resolvePeerTimeouts(options.timeouts);
   const scheduler = options.scheduler ?? asyncScheduler;
+  const policy = options.encryption ?? 'off';
+  if (policy !== 'prefer') return dialOnce(address, options, timeouts, scheduler, policy);
+  // As libtorrent's pe_enabled: a peer that hangs up on an MSE handshake gets one plaintext try.
+  return dialOnce(address, options, timeouts, scheduler, 'prefer').pipe(
+    catchError((err: unknown) => (isRxTorrentError(err, 'ERR_MSE_CLOSED') ? dialOnce(address, options, timeouts, scheduler, 'off') : throwError(() => err))),
+  );
+}
+
+/** One dial with one encryption policy. */
+function dialOnce(
+  address: PeerAddress, options: ConnectPeerOptions, timeouts: ResolvedPeerTimeouts, scheduler: SchedulerLike, policy: EncryptionPolicy,
+): Observable<PeerConnection> {
   return new Observable<PeerConnection>((subscriber) => {
     const limiter = options.limiter ?? new ConnectionLimiter({ maxPeers: Infinity });
     const refusal = limiter.refusal(address.host);
@@ -85,7 +105,8 @@ export function connectPeer(address: PeerAddress, options: ConnectPeerOptions): 
       connectTimer.unsubscribe();
       socket.off('error', onError);
       const torrent = { infoHash: options.infoHash, options };
-      established = establishPeer(socket, { direction: 'outbound', address, slot, timeouts, scheduler, torrent, reads }).subscribe({
+      const encryption = policy === 'off' ? undefined : { policy, skey: options.infoHash };
+      established = establishPeer(socket, { direction: 'outbound', address, slot, timeouts, scheduler, torrent, reads, encryption }).subscribe({
         next: (connection) => subscriber.next(connection),
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),

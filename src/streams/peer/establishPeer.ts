@@ -13,7 +13,7 @@
  */
 import type { Socket } from 'node:net';
 import { Observable, Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import { PeerError } from '../../errors.js';
+import { MseError, PeerError } from '../../errors.js';
 import { keepAlive, type WireActivity } from '../../operators/keepAlive.js';
 import { equalBytes } from '../../protocol/bytes.js';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
@@ -22,6 +22,7 @@ import {
   resolveWireLimits, type Handshake, type ResolvedWireLimits,
 } from '../../protocol/wire/index.js';
 import type { ConnectionSlot } from './connectionLimiter.js';
+import { encryptStream, type EncryptedStream, type EncryptionSetup } from './encryptedStream.js';
 import { fromSocket } from './fromSocket.js';
 import type { ReusedReads } from './reusedReads.js';
 import { greetingMessages, ourExtensions } from './greeting.js';
@@ -42,6 +43,8 @@ export interface EstablishSetup {
   readonly lookup?: (infoHash: Uint8Array) => TorrentPeerOptions | undefined;
   /** Set when the socket reads into one reused buffer (`onread`). */
   readonly reads?: ReusedReads;
+  /** Message stream encryption under the frame decoder. @default none: plaintext only */
+  readonly encryption?: EncryptionSetup;
 }
 
 const IN: WireActivity = { direction: 'in' };
@@ -64,7 +67,9 @@ const OUT: WireActivity = { direction: 'out' };
 export function establishPeer(socket: Socket, setup: EstablishSetup): Observable<PeerConnection> {
   return new Observable<PeerConnection>((subscriber) => {
     const { scheduler, timeouts } = setup;
-    const io = fromSocket(socket, setup.reads);
+    const raw = fromSocket(socket, setup.reads);
+    const mse: EncryptedStream | undefined = setup.encryption === undefined ? undefined : encryptStream(raw, setup.encryption);
+    const io = mse ?? raw;
     const handshakeDecoder = new FrameDecoder();
     let handshakeLeft = HANDSHAKE_LENGTH;
     let decoder: FrameDecoder | undefined;
@@ -74,8 +79,11 @@ export function establishPeer(socket: Socket, setup: EstablishSetup): Observable
     let bytes: Subscription | undefined;
     let keepAlives: Subscription | undefined;
     const traffic = new Subject<WireActivity>();
+    // One limit for the whole opening, the encryption handshake included.
     const handshakeTimer = scheduler.schedule(() => {
-      finish(new PeerError('ERR_PEER_HANDSHAKE_TIMEOUT', `no handshake within ${timeouts.handshakeMs} ms`));
+      finish(mse?.negotiating === true
+        ? new MseError('ERR_MSE_TIMEOUT', `no encryption handshake within ${timeouts.handshakeMs} ms`)
+        : new PeerError('ERR_PEER_HANDSHAKE_TIMEOUT', `no handshake within ${timeouts.handshakeMs} ms`));
     }, timeouts.handshakeMs);
 
     const finish = (error?: unknown): void => {
@@ -93,7 +101,7 @@ export function establishPeer(socket: Socket, setup: EstablishSetup): Observable
 
     const onHandshake = (handshake: Handshake): void => {
       handshakeTimer.unsubscribe();
-      const torrent = findTorrent(handshake, setup);
+      const torrent = findTorrent(handshake, setup, mse?.skey);
       if (setup.direction === 'inbound') io.write(encodeHandshake({ ...handshake, peerId: torrent.peerId, extensions: ourExtensions(torrent) }));
       if (equalBytes(handshake.peerId, torrent.peerId)) throw new PeerError('ERR_PEER_SELF', 'connected to ourselves');
       if (!setup.slot.claim(handshake.infoHash, handshake.peerId)) {
@@ -106,7 +114,7 @@ export function establishPeer(socket: Socket, setup: EstablishSetup): Observable
       const { address, direction } = setup;
       const { infoHash, peerId, extensions } = handshake;
       const open = new Connection({
-        address, direction, infoHash, peerId, extensions, io, onSend: () => traffic.next(OUT), shutdown: finish,
+        address, direction, infoHash, peerId, extensions, io, encrypted: mse?.encrypted ?? false, onSend: () => traffic.next(OUT), shutdown: finish,
         setLimits: (geometry) => {
           limits = resolveWireLimits({ ...limits, pieceCount: geometry.pieceCount ?? limits?.pieceCount, pieceLength: geometry.pieceLength ?? limits?.pieceLength });
           decoder?.setPieceCount(limits.pieceCount);
@@ -174,12 +182,15 @@ export function establishPeer(socket: Socket, setup: EstablishSetup): Observable
 }
 
 /** The torrent a handshake is for, or the reason to hang up. */
-function findTorrent(handshake: Handshake, setup: EstablishSetup): TorrentPeerOptions {
+function findTorrent(handshake: Handshake, setup: EstablishSetup, skey: Uint8Array | undefined): TorrentPeerOptions {
   if (setup.torrent !== undefined) {
     if (!equalBytes(handshake.infoHash, setup.torrent.infoHash)) {
       throw new PeerError('ERR_PEER_INFO_HASH_MISMATCH', 'the peer answered for another torrent');
     }
     return setup.torrent.options;
+  }
+  if (skey !== undefined && !equalBytes(skey, handshake.infoHash)) {
+    throw new PeerError('ERR_PEER_INFO_HASH_MISMATCH', 'the handshake names another torrent than the encryption handshake did');
   }
   const torrent = setup.lookup?.(handshake.infoHash);
   if (torrent === undefined) throw new PeerError('ERR_PEER_UNKNOWN_INFO_HASH', 'a handshake for a torrent we do not serve');

@@ -8,6 +8,7 @@ import { Observable, asyncScheduler, type Subscription } from 'rxjs';
 import { PeerError, RxTorrentError } from '../../errors.js';
 import { normalizeIp, type PeerAddress } from '../../protocol/peerAddress.js';
 import { ConnectionLimiter } from './connectionLimiter.js';
+import type { EncryptionPolicy } from './encryptedStream.js';
 import { establishPeer } from './establishPeer.js';
 import type { PeerConnection } from './peerConnection.js';
 import { resolvePeerTimeouts, type PeerConnectionContext, type TorrentPeerOptions } from './peerOptions.js';
@@ -28,6 +29,18 @@ export interface ListenForPeersOptions extends PeerConnectionContext {
    * `bitfield`) throws, the listener errors with that error.
    */
   readonly lookup: (infoHash: Uint8Array) => TorrentPeerOptions | undefined;
+  /**
+   * Message stream encryption: `'prefer'` accepts plaintext and MSE handshakes (told apart by the
+   * first bytes), picking RC4 when the peer offers it; `'require'` accepts MSE with RC4 only
+   * (a plaintext handshake: `ERR_MSE_REFUSED`); `'off'` reads plaintext only (an MSE handshake
+   * fails as a bad protocol string, `ERR_WIRE_BAD_PROTOCOL`). @default 'off'
+   */
+  readonly encryption?: EncryptionPolicy;
+  /**
+   * For MSE: the info-hash whose `req2Hash` is `req2` (one port serves many torrents: the peer
+   * names its torrent only by that hash), or undefined. Needed unless `encryption` is `'off'`.
+   */
+  readonly findSkey?: (req2: Uint8Array) => Uint8Array | undefined;
 }
 
 /** What {@link listenForPeers} emits. */
@@ -64,6 +77,10 @@ export function listenForPeers(options: ListenForPeersOptions): Observable<Liste
   const timeouts = resolvePeerTimeouts(options.timeouts);
   const scheduler = options.scheduler ?? asyncScheduler;
   const limiter = options.limiter ?? new ConnectionLimiter({ maxPeers: options.maxPeers ?? 50 });
+  const policy = options.encryption ?? 'off';
+  const findSkey = options.findSkey ?? (() => undefined);
+  // Off: no wrapper at all, so a plaintext decoder refuses anything but a BitTorrent handshake.
+  const encryption = policy === 'off' ? undefined : { policy, findSkey };
   return new Observable<ListenerEvent>((subscriber) => {
     const accepted = new Set<Subscription>();
     const server = createServer({ pauseOnConnect: true, noDelay: true });
@@ -79,7 +96,7 @@ export function listenForPeers(options: ListenForPeersOptions): Observable<Liste
       }
       let connected = false;
       const lookup = options.lookup;
-      const subscription = establishPeer(socket, { direction: 'inbound', address, slot, timeouts, scheduler, lookup }).subscribe({
+      const subscription = establishPeer(socket, { direction: 'inbound', address, slot, timeouts, scheduler, lookup, encryption }).subscribe({
         next: (connection) => {
           connected = true;
           subscriber.next({ type: 'connection', connection });

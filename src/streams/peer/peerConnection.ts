@@ -23,6 +23,8 @@ export interface PeerConnection {
   readonly extensions: PeerExtensions;
   /** Who dialled: we (`'outbound'`) or the peer (`'inbound'`). */
   readonly direction: 'inbound' | 'outbound';
+  /** True when the connection is RC4-encrypted (MSE/PE); false for plaintext, obfuscated handshake or not. */
+  readonly encrypted: boolean;
   /**
    * Every message the peer sends after its handshake, in order. Unicast: messages that arrive
    * before anyone subscribes (the peer's bitfield often shares a TCP chunk with its handshake)
@@ -71,6 +73,8 @@ export interface ConnectionInit {
   readonly extensions: PeerExtensions;
   readonly direction: 'inbound' | 'outbound';
   readonly io: SocketStream;
+  /** RC4 under the frames. */
+  readonly encrypted: boolean;
   /** Called for every message sent (keep-alive bookkeeping). */
   readonly onSend: () => void;
   /** Ends the connection (and its socket), with an error or cleanly. */
@@ -88,6 +92,7 @@ export class Connection implements PeerConnection {
   readonly infoHash: Uint8Array;
   readonly extensions: PeerExtensions;
   readonly direction: 'inbound' | 'outbound';
+  readonly encrypted: boolean;
   readonly messages$: Observable<WireMessage>;
   readonly extendedHandshake$: Observable<ExtendedHandshake>;
   readonly #init: ConnectionInit;
@@ -102,7 +107,7 @@ export class Connection implements PeerConnection {
   constructor(init: ConnectionInit) {
     this.#init = init;
     ({ address: this.address, peerId: this.peerId, infoHash: this.infoHash } = init);
-    ({ extensions: this.extensions, direction: this.direction } = init);
+    ({ extensions: this.extensions, direction: this.direction, encrypted: this.encrypted } = init);
     this.extendedHandshake$ = this.#extended.asObservable();
     this.messages$ = new Observable<WireMessage>((subscriber) => this.#subscribe(subscriber));
   }
