@@ -162,6 +162,12 @@ export interface LtPeerOptions {
   /** Bytes/s, 0 = unlimited. */
   uploadLimit?: number;
   downloadLimit?: number;
+  /** Message stream encryption: in/out_enc_policy. @default 'disabled' */
+  enc?: 'forced' | 'enabled' | 'disabled';
+  /** allowed_enc_level. @default 'both' */
+  encLevel?: 'plaintext' | 'rc4' | 'both';
+  /** prefer_rc4: pick RC4 when both are offered. */
+  preferRc4?: boolean;
   /** @default 120 */
   timeoutSec?: number;
   name?: string;
@@ -185,6 +191,9 @@ export function ltPeer(o: LtPeerOptions): ProcessHandle {
   if (o.exitWhenDone) args.push('--exit-when-done');
   if (o.uploadLimit) args.push('--upload-limit', String(o.uploadLimit));
   if (o.downloadLimit) args.push('--download-limit', String(o.downloadLimit));
+  if (o.enc) args.push('--enc', o.enc);
+  if (o.encLevel) args.push('--enc-level', o.encLevel);
+  if (o.preferRc4) args.push('--prefer-rc4');
   return startProcess(PYTHON, args, {
     timeoutSec: o.timeoutSec ?? DEFAULT_TIMEOUT_SEC,
     name: o.name ?? `lt-${o.mode}`,

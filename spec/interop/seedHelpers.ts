@@ -74,6 +74,8 @@ export interface SeederOptions {
   readonly maxPeers?: number;
   /** `--upload-rate`, e.g. `'1MiB'` (libtorrent ignores its own limits on loopback). @default unlimited */
   readonly uploadRate?: string;
+  /** More CLI arguments, e.g. `['--encryption', 'require']`. */
+  readonly extraArgs?: readonly string[];
   /** @default 60 */
   readonly timeoutSec?: number;
 }
@@ -91,7 +93,7 @@ export function startSeeder(o: SeederOptions): ProcessHandle {
   const content = o.payloads.length === 1 ? ['-d', first.content] : ['--dir', first.parent];
   const cap = o.maxPeers === undefined ? [] : ['--max-peers', String(o.maxPeers)];
   const rate = o.uploadRate === undefined ? [] : ['--upload-rate', o.uploadRate];
-  const args = [CLI, 'seed', ...o.payloads.map((p) => p.torrent), ...content, '--ip', '127.0.0.1', '-p', String(o.port), ...cap, ...rate, '--json'];
+  const args = [CLI, 'seed', ...o.payloads.map((p) => p.torrent), ...content, '--ip', '127.0.0.1', '-p', String(o.port), ...cap, ...rate, ...(o.extraArgs ?? []), '--json'];
   return startProcess(process.execPath, args, { timeoutSec: o.timeoutSec ?? 60, name: 'rxtorrent-seed' });
 }
 

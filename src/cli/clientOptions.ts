@@ -1,11 +1,12 @@
 /**
  * The network options `download` and `seed` share: `--ip`, `-p`, `--peer`, `--max-peers`,
- * `--json`, `--dashboard[=PORT]`, and how they become client and session options.
+ * `--encryption`, `--json`, `--dashboard[=PORT]`, and how they become client and session options.
  *
  * @module
  */
 import type { Command } from 'commander';
 import type { PeerAddress } from '../protocol/peerAddress.js';
+import type { EncryptionPolicy } from '../streams/peer/index.js';
 import { collect, DEFAULT_IP, DEFAULT_PORT, parseIp, parsePeer, parsePort, parsePositive } from './options.js';
 import { parseSize } from './units.js';
 import { UsageError } from './usageError.js';
@@ -18,6 +19,7 @@ export interface SharedOptions {
   maxPeers: string;
   uploadRate?: string;
   downloadRate?: string;
+  encryption?: string;
   json?: boolean;
   /** `--quiet`: only errors and the line saying where a finished download is. */
   quiet?: boolean;
@@ -34,9 +36,29 @@ export function sharedOptions(command: Command): Command {
     .option('--max-peers <n>', 'connections in and out together', '50')
     .option('--upload-rate <size>', 'upload limit per second, e.g. 5MiB (default: unlimited)')
     .option('--download-rate <size>', 'download limit per second (default: unlimited)')
+    .option(ENCRYPTION_FLAGS, ENCRYPTION_HELP, 'prefer')
     .option('--json', 'print one JSON state object per second on stdout')
     .option('-q, --quiet', 'print only errors (and where a finished download is)')
     .option(DASHBOARD_FLAGS, DASHBOARD_HELP);
+}
+
+/** The `--encryption` option, shared with `demo`. */
+export const ENCRYPTION_FLAGS = '--encryption <policy>';
+export const ENCRYPTION_HELP = 'message stream encryption: prefer (accept both, dial encrypted first), require (RC4 only) or off (plaintext only)';
+
+/**
+ * The policy of `--encryption`.
+ *
+ * @throws {@link UsageError} for anything but prefer, require or off
+ * @example
+ * ```ts
+ * parseEncryption('require'); // 'require'
+ * ```
+ */
+export function parseEncryption(value: string | undefined): EncryptionPolicy {
+  if (value === undefined) return 'prefer';
+  if (value === 'prefer' || value === 'require' || value === 'off') return value;
+  throw new UsageError(`invalid --encryption "${value}" (prefer, require or off)`);
 }
 
 /** The `--dashboard[=PORT]` option, shared with `demo`. */
@@ -75,6 +97,7 @@ export function clientOptions(options: SharedOptions): ClientOptions {
     peers: options.peer.map(parsePeer),
     uploadRate: rate(options.uploadRate, '--upload-rate'),
     downloadRate: rate(options.downloadRate, '--download-rate'),
+    encryption: parseEncryption(options.encryption),
   };
 }
 
@@ -86,4 +109,5 @@ export interface ClientOptions {
   readonly peers: PeerAddress[];
   readonly uploadRate: number | undefined;
   readonly downloadRate: number | undefined;
+  readonly encryption: EncryptionPolicy;
 }

@@ -7,6 +7,8 @@ Subcommands (see spec/helpers/clients.ts for the TypeScript side):
   recheck TORRENT SAVE_PATH                       -> "VALID <have> <total>"
   seed TORRENT SAVE_PATH --port P [--seed-mode] [--peer IP:PORT ...]
   leech (TORRENT | --magnet URI) SAVE_PATH --port P [--peer IP:PORT ...] [--exit-when-done]
+seed and leech take [--enc forced|enabled|disabled] [--enc-level plaintext|rc4|both] [--prefer-rc4]
+(message stream encryption: in_enc_policy/out_enc_policy, allowed_enc_level; default disabled).
 
 seed/leech print, on stdout and unbuffered:
   LISTENING <port>            once the listen socket is open
@@ -44,7 +46,11 @@ def err(*parts):
     sys.stderr.flush()
 
 
-def session_for(port, upload_limit=0, download_limit=0):
+ENC_POLICY = {'forced': 0, 'enabled': 1, 'disabled': 2}
+ENC_LEVEL = {'plaintext': 1, 'rc4': 2, 'both': 3}
+
+
+def session_for(port, upload_limit=0, download_limit=0, enc='disabled', enc_level='both', prefer_rc4=False):
     cat = lt.alert.category_t
     mask = (cat.error_notification | cat.status_notification | cat.storage_notification
             | cat.tracker_notification | cat.connect_notification | cat.peer_notification)
@@ -57,7 +63,8 @@ def session_for(port, upload_limit=0, download_limit=0):
         'max_retry_port_bind': 0,
         'min_reconnect_time': 1,
         'max_failcount': 1000,
-        'in_enc_policy': 2, 'out_enc_policy': 2,  # plain
+        'in_enc_policy': ENC_POLICY[enc], 'out_enc_policy': ENC_POLICY[enc],
+        'allowed_enc_level': ENC_LEVEL[enc_level], 'prefer_rc4': prefer_rc4,
         'min_announce_interval': 1,
         'announce_to_all_tiers': True, 'announce_to_all_trackers': True,
         # every tracker in the specs is on 127.0.0.1 with whatever path the spec chose
@@ -141,7 +148,7 @@ def cmd_transfer(a, seeding):
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    ses = session_for(a.port, a.upload_limit, a.download_limit)
+    ses = session_for(a.port, a.upload_limit, a.download_limit, a.enc, a.enc_level, a.prefer_rc4)
     if getattr(a, 'magnet', None):
         atp = lt.parse_magnet_uri(a.magnet)
         save_path = a.args[0]
@@ -240,6 +247,9 @@ def main():
         s.add_argument('--peer', action='append', help='IP:PORT to dial')
         s.add_argument('--upload-limit', type=int, default=0, help='bytes/s, 0 = unlimited')
         s.add_argument('--download-limit', type=int, default=0, help='bytes/s, 0 = unlimited')
+        s.add_argument('--enc', choices=sorted(ENC_POLICY), default='disabled')
+        s.add_argument('--enc-level', choices=sorted(ENC_LEVEL), default='both')
+        s.add_argument('--prefer-rc4', action='store_true')
         if name == 'seed':
             s.add_argument('--seed-mode', action='store_true')
         else:

@@ -6,7 +6,7 @@
  * @module
  */
 import { Command } from 'commander';
-import { DASHBOARD_FLAGS, DASHBOARD_HELP, dashboardPort } from '../clientOptions.js';
+import { DASHBOARD_FLAGS, DASHBOARD_HELP, ENCRYPTION_FLAGS, ENCRYPTION_HELP, dashboardPort, parseEncryption } from '../clientOptions.js';
 import { EXIT } from '../report.js';
 import { parsePositive } from '../options.js';
 import { parseSize } from '../units.js';
@@ -28,7 +28,8 @@ export function demoCommand(): Command {
     .option('--seeder-rate <size>', 'upload limit of the seeder per second, so the leechers trade', '16MiB')
     .option('--timeout <seconds>', 'give up after this long', '300')
     .option(DASHBOARD_FLAGS, `${DASHBOARD_HELP}; the swarm then keeps seeding until Ctrl-C`)
-    .action(async (options: { leechers: string; size: string; seederRate: string; timeout: string; dashboard?: string | boolean }) => {
+    .option(ENCRYPTION_FLAGS, `${ENCRYPTION_HELP}, for every peer`, 'prefer')
+    .action(async (options: { leechers: string; size: string; seederRate: string; timeout: string; dashboard?: string | boolean; encryption?: string }) => {
       const leechers = parsePositive(options.leechers, '--leechers');
       const size = parseSize(options.size, '--size');
       if (size <= 0) throw new UsageError('--size must be above 0');
@@ -37,7 +38,7 @@ export function demoCommand(): Command {
       const ok = await runDemo({
         leechers, size, seederRate: parseSize(options.seederRate, '--seeder-rate'),
         timeoutMs: parsePositive(options.timeout, '--timeout') * 1000, out: process.stderr,
-        dashboard: dashboardPort(options.dashboard),
+        dashboard: dashboardPort(options.dashboard), encryption: parseEncryption(options.encryption),
       });
       process.exitCode = ok ? EXIT.ok : EXIT.failure;
     });

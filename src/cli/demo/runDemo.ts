@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { createTorrent } from '../../streams/create/createTorrent.js';
+import type { EncryptionPolicy } from '../../streams/peer/index.js';
 import type { RunningDashboard } from '../dashboard.js';
 import { formatBytes } from '../units.js';
 import { startChild, type Child } from './childCli.js';
@@ -28,6 +29,8 @@ export interface DemoConfig {
   readonly out: NodeJS.WriteStream;
   /** Serve the dashboard on this loopback port (0: any free one). @default none */
   readonly dashboard?: number;
+  /** Every peer's `--encryption`. @default 'prefer' */
+  readonly encryption?: EncryptionPolicy;
 }
 
 /** The user stopped the demo (SIGINT or SIGTERM). */
@@ -84,7 +87,7 @@ export async function runDemo(config: DemoConfig): Promise<boolean> {
     if (done.type !== 'done') return false;
     const torrentFile = join(dir, 'demo.torrent');
     await writeFile(torrentFile, done.bytes);
-    const network = ['--ip', '127.0.0.1', '-p', '0', '--json'];
+    const network = ['--ip', '127.0.0.1', '-p', '0', '--json', '--encryption', config.encryption ?? 'prefer'];
     const seeder = startChild('seeder', ['seed', torrentFile, '-d', payload, ...network, '--upload-rate', String(config.seederRate)]);
     children.push(seeder);
     const leechers = Array.from({ length: config.leechers }, (_, i) => {

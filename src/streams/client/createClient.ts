@@ -12,7 +12,10 @@ import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
 import { magnetSession, type MagnetSessionConfig } from '../session/magnetSession.js';
 import { TokenBucket } from '../../protocol/rate/index.js';
 import { generatePeerId } from '../../protocol/wire/index.js';
-import { connectPeer, createConnectionLimiter, listenForPeers, type PeerConnection, type PeerTimeouts, type TorrentPeerOptions } from '../peer/index.js';
+import { req2Hash } from '../../protocol/mse/index.js';
+import {
+  connectPeer, createConnectionLimiter, listenForPeers, type EncryptionPolicy, type PeerConnection, type PeerTimeouts, type TorrentPeerOptions,
+} from '../peer/index.js';
 import type { SessionComponents, SessionConfig, SwarmPort } from '../session/sessionConfig.js';
 import type { SessionState } from '../session/sessionState.js';
 import { summarizeSessions, type ClientState } from './clientState.js';
@@ -37,6 +40,13 @@ export interface ClientConfig {
   readonly uploadRate?: number;
   /** Download limit over all torrents, bytes/s. @default unlimited */
   readonly downloadRate?: number;
+  /**
+   * Message stream encryption (MSE/PE). `'prefer'`: accept plaintext and encrypted peers; dial
+   * encrypted first (we pick RC4 when a peer offers it) and once more in plaintext if the peer
+   * hangs up. `'require'`: RC4 only, both ways. `'off'`: plaintext only; MSE inbound is refused.
+   * @default 'prefer'
+   */
+  readonly encryption?: EncryptionPolicy;
 }
 
 /** Injected collaborators shared by the client's sessions. */
@@ -101,11 +111,18 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
   }
   const peerId = config.peerId ?? generatePeerId();
   const limiter = createConnectionLimiter({ maxPeers: config.maxPeers ?? 50, maxPerAddress: config.maxPeersPerAddress });
+  const encryption = config.encryption ?? 'prefer';
+  if (!['prefer', 'require', 'off'].includes(encryption)) {
+    throw new ClientError('ERR_CLIENT_INVALID_ARGUMENT', `encryption must be 'prefer', 'require' or 'off', not ${String(encryption)}`);
+  }
   const routes = new Map<string, { options: TorrentPeerOptions; deliver: (c: PeerConnection) => void }>();
+  /** Info-hashes by the hex of `HASH('req2', info-hash)`: how an MSE handshake names its torrent. */
+  const skeys = new Map<string, Uint8Array>();
   let boundPort: number | undefined;
   const listener$ = listenForPeers({
     host, port: config.port ?? 6881, limiter, timeouts: config.timeouts, scheduler: components.scheduler,
     lookup: (infoHash) => routes.get(toHex(infoHash))?.options,
+    encryption, findSkey: (req2) => skeys.get(toHex(req2)),
   }).pipe(
     tap({
       next: (event) => {
@@ -133,7 +150,7 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
     listening$,
     dial: (address, infoHash, options) =>
       connectPeer(address, {
-        ...options, infoHash, limiter, timeouts: config.timeouts, scheduler: components.scheduler,
+        ...options, infoHash, limiter, timeouts: config.timeouts, scheduler: components.scheduler, encryption,
         localAddress: host === '0.0.0.0' || host === '::' ? undefined : host,
       }),
     inbound: (infoHash, options) =>
@@ -144,9 +161,12 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
           return undefined;
         }
         routes.set(key, { options, deliver: (c) => subscriber.next(c) });
+        const req2 = toHex(req2Hash(infoHash));
+        skeys.set(req2, infoHash.slice());
         const listening = listener$.subscribe({ error: (err: unknown) => subscriber.error(err) });
         return () => {
           routes.delete(key);
+          skeys.delete(req2);
           listening.unsubscribe();
         };
       }),
