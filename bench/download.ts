@@ -3,6 +3,8 @@
  * libtorrent seeder (seed mode), by rxtorrent (`download --peer … --no-seed`, hashing on the main
  * thread and, as `rxtorrent-ht1`, on one worker thread with `--hash-threads 1`), by a libtorrent
  * leecher and by aria2 (which finds the seeder through an rxtorrent tracker named in the torrent),
+ * and RC4-encrypted by rxtorrent (`rxtorrent-rc4`, `--encryption require`; the seeder accepts
+ * both, and picks plaintext for the default `prefer`, as libtorrent does without `prefer_rc4`),
  * in the same run, each into a fresh folder. A warm-up download (discarded) makes the seeder hash
  * every piece once and brings the payload into the page cache. Each client then runs
  * `BENCH_ROUNDS` (2) times, in a rotating order; the table shows its fastest run. Time to complete
@@ -29,10 +31,11 @@ const NAME = 'payload.bin';
 
 /**
  * `rxtorrent-ht1`: rxtorrent checking hashes on one worker thread (`--hash-threads 1`);
+ * `rxtorrent-rc4`: rxtorrent with `--encryption require` (MSE/PE, RC4);
  * `rxtorrent-base`: the build named by `BENCH_RXTORRENT_BASELINE`, when set.
  */
-type Client = 'rxtorrent' | 'rxtorrent-ht1' | 'rxtorrent-base' | 'libtorrent' | 'aria2';
-const ALL_CLIENTS: readonly Client[] = ['rxtorrent', 'rxtorrent-ht1', ...(RXTORRENT_BASELINE === undefined ? [] : ['rxtorrent-base' as const]), 'libtorrent', 'aria2'];
+type Client = 'rxtorrent' | 'rxtorrent-ht1' | 'rxtorrent-rc4' | 'rxtorrent-base' | 'libtorrent' | 'aria2';
+const ALL_CLIENTS: readonly Client[] = ['rxtorrent', 'rxtorrent-ht1', 'rxtorrent-rc4', ...(RXTORRENT_BASELINE === undefined ? [] : ['rxtorrent-base' as const]), 'libtorrent', 'aria2'];
 /** `BENCH_CLIENTS=rxtorrent,libtorrent` measures only those. */
 const CLIENTS: readonly Client[] = process.env.BENCH_CLIENTS === undefined ? ALL_CLIENTS : ALL_CLIENTS.filter((c) => process.env.BENCH_CLIENTS?.split(',').includes(c));
 
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
     if ((await create.exited) !== 0) throw new Error(`rxtorrent create failed:\n${create.lines.join('\n')}`);
 
     const seedPort = await freePort();
-    const seeder = startBackground(PYTHON, ltArgs('seed', { torrent, savePath: seedDir, port: seedPort, seedMode: true }), {
+    const seeder = startBackground(PYTHON, ltArgs('seed', { torrent, savePath: seedDir, port: seedPort, seedMode: true, enc: 'enabled' }), {
       name: 'lt-seed', timeoutSec: RUN_TIMEOUT_SEC * (CLIENTS.length * ROUNDS + 2), env: LT_ENV,
     });
     background.push(seeder);
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
       const port = await freePort();
       const [cmd, args, done, env]: [string, string[], RegExp, NodeJS.ProcessEnv] =
         client.startsWith('rxtorrent')
-          ? [process.execPath, rxArgs('download', torrent, ['-o', out, '--peer', peer, '--no-seed', '--hash-threads', client === 'rxtorrent-ht1' ? '1' : '0'], client === 'rxtorrent-base' ? RXTORRENT_BASELINE : RXTORRENT), RX_DONE, process.env]
+          ? [process.execPath, rxArgs('download', torrent, ['-o', out, '--peer', peer, '--no-seed', '--hash-threads', client === 'rxtorrent-ht1' ? '1' : '0', ...(client === 'rxtorrent-rc4' ? ['--encryption', 'require'] : [])], client === 'rxtorrent-base' ? RXTORRENT_BASELINE : RXTORRENT), RX_DONE, process.env]
           : client === 'libtorrent'
             ? [PYTHON, ltArgs('leech', { torrent, savePath: out, port, peers: [peer], exitWhenDone: true }), LT_DONE, LT_ENV]
             : ['aria2c', aria2LeechArgs(torrent, out, port), ARIA2_DONE, process.env];
@@ -136,6 +139,10 @@ async function main(): Promise<void> {
     const rx = best('rxtorrent').completeSeconds;
     const lt = best('libtorrent').completeSeconds;
     console.log(`\ntarget: rxtorrent faster than the libtorrent leecher → ${(lt / rx).toFixed(2)} × its speed (${rx < lt ? 'met' : 'NOT met'})`);
+    if (CLIENTS.includes('rxtorrent-rc4')) {
+      const rc4 = best('rxtorrent-rc4').completeSeconds;
+      console.log(`target: RC4 at ≥ 0.8 × plaintext → ${(rx / rc4).toFixed(2)} × (${rx / rc4 >= 0.8 ? 'met' : 'NOT met'})`);
+    }
   } finally {
     await Promise.all(background.map((p) => p.stop()));
     await rm(dir, { recursive: true, force: true });

@@ -5,8 +5,13 @@
  * (the parser inside WebTorrent) on the same bytes, in the same run. Each parser runs in a fresh
  * child process, best of three; garbage collections are counted with a `gc` PerformanceObserver.
  * Target: rxtorrent ≥ 2 × bittorrent-protocol and well above 3 GiB/s.
+ *
+ * Two more rows parse the same bytes RC4-encrypted (MSE/PE), decrypting each chunk first as an
+ * encrypted connection does: with our RC4 (`rxtorrent+rc4-js`) and with OpenSSL's through
+ * `node:crypto` (`rxtorrent+rc4-openssl`, its worker started with `--openssl-legacy-provider`;
+ * left out where this Node cannot offer RC4 even so).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +37,11 @@ interface Result {
   readonly rssMiB: number;
 }
 
-/** A handshake, then SIZE_MIB MiB of 16 KiB piece messages, as 64 KiB chunk views. */
-function makeChunks(): { chunks: Uint8Array[]; warmUp: Uint8Array[]; pieceCount: number; wireBytes: number } {
+/** The RC4 key of the encrypted rows. */
+const RC4_KEY = new Uint8Array(20).fill(0x5a);
+
+/** A handshake, then SIZE_MIB MiB of 16 KiB piece messages, as 64 KiB chunk views (RC4-encrypted for the rc4 rows). */
+async function makeChunks(encrypt: boolean): Promise<{ chunks: Uint8Array[]; warmUp: Uint8Array[]; pieceCount: number; wireBytes: number }> {
   const count = (SIZE_MIB * 1024 * 1024) / BLOCK;
   const frame = 13 + BLOCK;
   const bytes = new Uint8Array(68 + count * frame);
@@ -49,6 +57,10 @@ function makeChunks(): { chunks: Uint8Array[]; warmUp: Uint8Array[]; pieceCount:
     view.setUint32(at + 9, (i % blocksPerPiece) * BLOCK);
     bytes[at + 13] = i & 0xff;
   }
+  if (encrypt) {
+    const { Rc4, RC4_DISCARD_BYTES } = await import('../dist/protocol/mse/index.js');
+    new Rc4(RC4_KEY, RC4_DISCARD_BYTES).inPlace(bytes);
+  }
   const chunk = (of: Uint8Array): Uint8Array[] => {
     const chunks: Uint8Array[] = [];
     for (let at = 0; at < of.length; at += CHUNK) chunks.push(of.subarray(at, at + CHUNK));
@@ -58,30 +70,43 @@ function makeChunks(): { chunks: Uint8Array[]; warmUp: Uint8Array[]; pieceCount:
   return { chunks: chunk(bytes), warmUp, pieceCount: Math.ceil(count / blocksPerPiece), wireBytes: bytes.length };
 }
 
-/** One parser: resolves with payload bytes and messages seen once `chunks` are parsed. */
-type Parse = (chunks: readonly Uint8Array[], pieceCount: number, expected: number) => Promise<[number, number]>;
+/**
+ * One parser: resolves with payload bytes and messages seen once `chunks` are parsed. `warmUp`:
+ * leave the chunks as they are (the encrypted rows then decrypt into copies).
+ */
+type Parse = (chunks: readonly Uint8Array[], pieceCount: number, expected: number, warmUp?: boolean) => Promise<[number, number]>;
 
 /** Loads a parser's modules (outside the timed region). */
 async function loadParser(name: string): Promise<Parse> {
   if (name === 'rxtorrent') {
     const { from } = await import('rxjs');
     const { frameMessages, decodeMessages } = await import('../dist/operators/index.js');
-    return (chunks, pieceCount) => parseWithRxtorrent(from, frameMessages, decodeMessages, chunks, pieceCount);
+    return (chunks, pieceCount) => parseWithRxtorrent(from(chunks), frameMessages, decodeMessages, pieceCount);
+  }
+  if (name.startsWith('rxtorrent+rc4-')) {
+    const { from, map } = await import('rxjs');
+    const { frameMessages, decodeMessages } = await import('../dist/operators/index.js');
+    const { createRc4Cipher } = await import('../dist/streams/peer/index.js');
+    const implementation = name.endsWith('openssl') ? 'openssl' : 'js';
+    return (chunks, pieceCount, _expected, warmUp) => {
+      const rc4 = createRc4Cipher(RC4_KEY, implementation);
+      const decrypted = from(chunks).pipe(map((c) => (warmUp === true ? rc4.copy(c) : rc4.inPlace(c))));
+      return parseWithRxtorrent(decrypted, frameMessages, decodeMessages, pieceCount);
+    };
   }
   const { default: Wire } = await import('bittorrent-protocol');
   return (chunks, _pieceCount, expected) => parseWithBittorrentProtocol(Wire, chunks, expected);
 }
 
 async function parseWithRxtorrent(
-  from: typeof import('rxjs').from,
+  chunks$: import('rxjs').Observable<Uint8Array>,
   frameMessages: typeof import('../dist/operators/index.js').frameMessages,
   decodeMessages: typeof import('../dist/operators/index.js').decodeMessages,
-  chunks: readonly Uint8Array[],
   pieceCount: number,
 ): Promise<[number, number]> {
   let payload = 0;
   let messages = 0;
-  from(chunks).pipe(frameMessages({ pieceCount }), decodeMessages({ pieceCount })).subscribe((msg) => {
+  chunks$.pipe(frameMessages({ pieceCount }), decodeMessages({ pieceCount })).subscribe((msg) => {
     if (msg.type === 'piece') payload += msg.block.length;
     messages++;
   });
@@ -111,11 +136,11 @@ async function parseWithBittorrentProtocol(
 }
 
 async function worker(name: string): Promise<void> {
-  const { chunks, warmUp, pieceCount, wireBytes } = makeChunks();
+  const { chunks, warmUp, pieceCount, wireBytes } = await makeChunks(name.includes('rc4'));
   const expected = SIZE_MIB * 1024 * 1024;
   const parse = await loadParser(name);
   // Warm-up on the first 64 MiB, so both parsers are timed JIT-compiled.
-  await parse(warmUp, pieceCount, WARM_UP_MESSAGES * BLOCK);
+  await parse(warmUp, pieceCount, WARM_UP_MESSAGES * BLOCK, true);
   const gcs = { minor: 0, major: 0, ms: 0 };
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -144,7 +169,8 @@ async function worker(name: string): Promise<void> {
 
 async function run(name: string): Promise<Result> {
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--expose-gc', '--import', './bench/register.mjs', script, '--worker', name], {
+  const legacy = name.endsWith('openssl') ? ['--openssl-legacy-provider'] : [];
+  const child = spawn(process.execPath, [...legacy, '--expose-gc', '--import', './bench/register.mjs', script, '--worker', name], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -156,7 +182,9 @@ async function run(name: string): Promise<Result> {
 
 async function main(): Promise<void> {
   const results: Result[] = [];
-  for (const name of ['rxtorrent', 'bittorrent-protocol']) {
+  const names = ['rxtorrent', 'bittorrent-protocol', 'rxtorrent+rc4-js'];
+  if (opensslRc4Works()) names.push('rxtorrent+rc4-openssl');
+  for (const name of names) {
     const tries: Result[] = [];
     for (let i = 0; i < RUNS; i++) tries.push(await run(name));
     results.push(tries.reduce((a, b) => (b.seconds < a.seconds ? b : a)));
@@ -176,6 +204,12 @@ async function main(): Promise<void> {
   if (rx !== undefined && reference !== undefined) {
     console.log(`\ntarget: ≥ 2 × bittorrent-protocol → ${(mibps(rx) / mibps(reference)).toFixed(2)} ×; well above 3 GiB/s → ${(mibps(rx) / 1024).toFixed(2)} GiB/s`);
   }
+}
+
+/** True when a Node started with `--openssl-legacy-provider` offers RC4. */
+function opensslRc4Works(): boolean {
+  const probe = "require('crypto').createCipheriv('rc4', Buffer.alloc(20), null)";
+  return spawnSync(process.execPath, ['--openssl-legacy-provider', '-e', probe]).status === 0;
 }
 
 const at = process.argv.indexOf('--worker');

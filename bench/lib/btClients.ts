@@ -75,6 +75,8 @@ export interface LtArgs {
   /** Seed without checking the data first. */
   readonly seedMode?: boolean;
   readonly exitWhenDone?: boolean;
+  /** Message stream encryption policy (lt_driver `--enc`). @default 'disabled' */
+  readonly enc?: 'forced' | 'enabled' | 'disabled';
 }
 
 /** `lt_driver.py seed|leech …` arguments (after {@link PYTHON}). */
@@ -83,6 +85,7 @@ export function ltArgs(mode: 'seed' | 'leech', o: LtArgs): string[] {
   for (const peer of o.peers ?? []) args.push('--peer', peer);
   if (o.seedMode === true) args.push('--seed-mode');
   if (o.exitWhenDone === true) args.push('--exit-when-done');
+  if (o.enc !== undefined) args.push('--enc', o.enc);
   return args;
 }
 
