@@ -6,7 +6,7 @@ import { CRYPTO_BITS, DH_KEY_BYTES, RC4_DISCARD_BYTES, Rc4, dhKeyPair, dhSecret,
 import { generatePeerId } from '../../../src/protocol/wire/index.js';
 import { connectPeer, type EncryptionPolicy, type PeerConnection } from '../../../src/streams/peer/index.js';
 import { seededBytes } from '../../protocol/mse/mseFixtures.js';
-import { INFO_HASH, closed, codeOf, listen, open, outcome, rawClient, record, side, until, type Listener } from './peerHelpers.js';
+import { INFO_HASH, closed, codeOf, listen, open, outcome, rawClient, rawServer, record, side, until, type Listener } from './peerHelpers.js';
 
 const findSkey = (r: Uint8Array): Uint8Array | undefined => (equalBytes(r, req2Hash(INFO_HASH)) ? INFO_HASH : undefined);
 
@@ -139,6 +139,29 @@ describe('message stream encryption (loopback)', function () {
     it('a close in the middle → ERR_MSE_CLOSED', async () => {
       const l = await serve('prefer');
       expect(await refusedWith(l, (s) => void s.end(seededBytes(4)(50)))).to.equal('ERR_MSE_CLOSED');
+    });
+  });
+
+  describe('hostile peers we dial (require)', () => {
+    const dialRequire = (port: number) =>
+      outcome(connectPeer({ host: '127.0.0.1', port }, { infoHash: INFO_HASH, ...side('none'), encryption: 'require', timeouts: { handshakeMs: 200 } }));
+
+    it('garbage instead of Yb and the encrypted VC → ERR_MSE_SYNC_NOT_FOUND', async () => {
+      const server = await rawServer((s) => s.once('data', () => s.write(seededBytes(5)(DH_KEY_BYTES + 600))));
+      cleanups.push(() => void server.close());
+      expect(codeOf(await dialRequire(server.port))).to.equal('ERR_MSE_SYNC_NOT_FOUND');
+    });
+
+    it('silence → ERR_MSE_TIMEOUT', async () => {
+      const server = await rawServer(() => undefined);
+      cleanups.push(() => void server.close());
+      expect(codeOf(await dialRequire(server.port))).to.equal('ERR_MSE_TIMEOUT');
+    });
+
+    it('68 bytes and a hang-up (a short reply, no Yb) → ERR_MSE_CLOSED, no connection', async () => {
+      const server = await rawServer((s) => s.once('data', () => s.end(new Uint8Array(68).fill(19))));
+      cleanups.push(() => void server.close());
+      expect(codeOf(await dialRequire(server.port))).to.equal('ERR_MSE_CLOSED');
     });
   });
 });
