@@ -15,14 +15,28 @@ export const DH_KEY_BYTES = 96;
 /** Private exponents are 160 bits, as libtorrent's. */
 export const DH_PRIVATE_BYTES = 20;
 
-/** Big-endian bytes → bigint. */
+/**
+ * Big-endian bytes → bigint.
+ *
+ * @example
+ * ```ts
+ * bytesToBigInt(Uint8Array.of(1, 0)); // 256n
+ * ```
+ */
 export function bytesToBigInt(bytes: Uint8Array): bigint {
   let n = 0n;
   for (const b of bytes) n = (n << 8n) | BigInt(b);
   return n;
 }
 
-/** bigint → `length` big-endian bytes (zero-padded on the left). */
+/**
+ * bigint → `length` big-endian bytes (zero-padded on the left).
+ *
+ * @example
+ * ```ts
+ * bigIntToBytes(256n, 2); // Uint8Array [1, 0]
+ * ```
+ */
 export function bigIntToBytes(n: bigint, length: number = DH_KEY_BYTES): Uint8Array {
   const out = new Uint8Array(length);
   for (let i = length - 1; i >= 0; i--) {
@@ -32,7 +46,14 @@ export function bigIntToBytes(n: bigint, length: number = DH_KEY_BYTES): Uint8Ar
   return out;
 }
 
-/** `base ** exponent mod modulus` by square-and-multiply. */
+/**
+ * `base ** exponent mod modulus` by square-and-multiply.
+ *
+ * @example
+ * ```ts
+ * modPow(2n, 10n, 1000n); // 24n
+ * ```
+ */
 export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
   let result = 1n;
   let b = base % modulus;

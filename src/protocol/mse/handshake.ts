@@ -92,6 +92,7 @@ export class MseHandshake {
   #buf = new Uint8Array(0);
   #searched = 0;
   #skey: Uint8Array | undefined;
+  #secret: Uint8Array | undefined;
   #req1: Uint8Array | undefined;
   #syncMark: Uint8Array | undefined;
   #encrypt: StreamCipher | undefined;
@@ -107,13 +108,19 @@ export class MseHandshake {
     ({ x: this.#x, publicKey: this.#publicKey } = dhKeyPair(config.random(DH_PRIVATE_BYTES)));
   }
 
-  /** The side that dials. */
+  /**
+   * The side that dials.
+   * @throws {MseError} `ERR_MSE_INVALID_ARGUMENT` for an SKEY that is not 20 bytes or no methods
+   */
   static initiator(config: MseInitiatorConfig): MseHandshake {
     if (config.skey.length !== 20) throw new MseError('ERR_MSE_INVALID_ARGUMENT', 'SKEY is a 20-byte info-hash');
     return new MseHandshake('initiator', config);
   }
 
-  /** The side that accepts. */
+  /**
+   * The side that accepts.
+   * @throws {MseError} `ERR_MSE_INVALID_ARGUMENT` without methods
+   */
   static responder(config: MseResponderConfig): MseHandshake {
     return new MseHandshake('responder', config);
   }
@@ -246,8 +253,6 @@ export class MseHandshake {
         return undefined;
     }
   }
-
-  #secret: Uint8Array | undefined;
 
   /** Reads the peer's public value once 96 bytes are in; the initiator also keys its streams. */
   #keys(): boolean {

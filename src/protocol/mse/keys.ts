@@ -37,7 +37,14 @@ export function req2Hash(skey: Uint8Array): Uint8Array {
   return mseHash('req2', skey);
 }
 
-/** `a xor b` of two 20-byte hashes. */
+/**
+ * `a xor b` of two 20-byte hashes.
+ *
+ * @example
+ * ```ts
+ * const req2 = xor20(received, mseHash('req3', secret)); // HASH('req2', SKEY)
+ * ```
+ */
 export function xor20(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(20);
   for (let i = 0; i < 20; i++) out[i] = a[i]! ^ b[i]!;
@@ -47,6 +54,11 @@ export function xor20(a: Uint8Array, b: Uint8Array): Uint8Array {
 /**
  * Index of `needle` in `haystack` starting at one of `from` … `last` (inclusive), or -1.
  * The MSE sync search: bounded by the padding's window, never the whole stream.
+ *
+ * @example
+ * ```ts
+ * findBytes(afterYa, mseHash('req1', secret), 0, 512); // where PadA ends, or -1
+ * ```
  */
 export function findBytes(haystack: Uint8Array, needle: Uint8Array, from: number, last: number): number {
   const end = Math.min(last, haystack.length - needle.length);

@@ -48,7 +48,14 @@ export interface EncryptedStream extends SocketStream {
 const PLAIN_PREFIX = new Uint8Array([19, ...new TextEncoder().encode('BitTorrent protocol')]);
 const RESOLVED = Promise.resolve();
 
-/** Methods we allow under a policy, in order of preference. */
+/**
+ * Methods we allow under a policy, in order of preference.
+ *
+ * @example
+ * ```ts
+ * methodsOf('prefer'); // ['rc4', 'plaintext']
+ * ```
+ */
 export function methodsOf(policy: EncryptionPolicy): CryptoMethod[] {
   return policy === 'require' ? ['rc4'] : policy === 'prefer' ? ['rc4', 'plaintext'] : ['plaintext'];
 }
