@@ -60,6 +60,37 @@ describe('MSE handshake (protocol/mse)', () => {
       const second = split.inPlace(data.slice(1234));
       expect(join([first, second])).to.deep.equal(whole);
     });
+    it('gives the same bytes word-at-a-time as the plain byte loop, at any offset and length (property)', () => {
+      const reference = (key: Uint8Array, data: Uint8Array): Uint8Array => {
+        const st = Uint8Array.from({ length: 256 }, (_, i) => i);
+        for (let i = 0, j = 0; i < 256; i++) {
+          j = (j + st[i]! + key[i % key.length]!) & 255;
+          [st[i], st[j]] = [st[j]!, st[i]!];
+        }
+        const out = new Uint8Array(data.length);
+        for (let k = 0, i = 0, j = 0; k < data.length; k++) {
+          i = (i + 1) & 255;
+          j = (j + st[i]!) & 255;
+          [st[i], st[j]] = [st[j]!, st[i]!];
+          out[k] = data[k]! ^ st[(st[i]! + st[j]!) & 255]!;
+        }
+        return out;
+      };
+      fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 7 }), fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 4 }), (key, offset, lengths) => {
+        const total = lengths.reduce((a, b) => a + b, 0);
+        const data = seededBytes(offset + total)(offset + total + 8).subarray(offset, offset + total);
+        const expected = reference(key, data);
+        const rc4 = new Rc4(key);
+        const parts: Uint8Array[] = [];
+        let at = 0;
+        for (const [n, length] of lengths.entries()) {
+          const part = data.subarray(at, at + length);
+          parts.push(n % 2 === 0 ? rc4.copy(part) : rc4.inPlace(part));
+          at += length;
+        }
+        return Buffer.from(join(parts)).equals(Buffer.from(expected));
+      }), { numRuns: 200 });
+    });
   });
 
   describe('Diffie-Hellman', () => {

