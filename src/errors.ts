@@ -315,7 +315,8 @@ export class PeerError extends RxTorrentError<PeerErrorCode> {}
  * selected a method we did not offer, or several). The connection: `ERR_MSE_TIMEOUT` (the
  * handshake did not finish in time), `ERR_MSE_CLOSED` (the peer hung up mid-handshake),
  * `ERR_MSE_REFUSED` (our policy refuses the peer's kind of connection: MSE with encryption off,
- * plaintext with encryption required). Programmer errors: `ERR_MSE_INVALID_ARGUMENT`.
+ * plaintext with encryption required), `ERR_MSE_PLAINTEXT_PEER` (a peer we dialled with MSE
+ * answered with a plaintext BitTorrent handshake). Programmer errors: `ERR_MSE_INVALID_ARGUMENT`.
  */
 export type MseErrorCode =
   | 'ERR_MSE_BAD_KEY'
@@ -328,6 +329,7 @@ export type MseErrorCode =
   | 'ERR_MSE_TIMEOUT'
   | 'ERR_MSE_CLOSED'
   | 'ERR_MSE_REFUSED'
+  | 'ERR_MSE_PLAINTEXT_PEER'
   | 'ERR_MSE_INVALID_ARGUMENT';
 
 /** The message stream encryption (MSE/PE) handshake failed or was refused by our policy. */

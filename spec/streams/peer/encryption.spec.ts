@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Socket } from 'node:net';
 import { equalBytes } from '../../../src/protocol/bytes.js';
 import { CRYPTO_BITS, DH_KEY_BYTES, RC4_DISCARD_BYTES, Rc4, dhKeyPair, dhSecret, mseHash, req2Hash } from '../../../src/protocol/mse/index.js';
-import { generatePeerId } from '../../../src/protocol/wire/index.js';
+import { encodeHandshake, generatePeerId } from '../../../src/protocol/wire/index.js';
 import { connectPeer, type EncryptionPolicy, type PeerConnection } from '../../../src/streams/peer/index.js';
 import { seededBytes } from '../../protocol/mse/mseFixtures.js';
 import { INFO_HASH, closed, codeOf, listen, open, outcome, rawClient, rawServer, record, side, until, type Listener } from './peerHelpers.js';
@@ -85,6 +85,19 @@ describe('message stream encryption (loopback)', function () {
     const b = await serve('off');
     await dial(b.port, 'prefer');
     expect(codeOf((await b.next('refused')).error)).to.equal('ERR_WIRE_BAD_PROTOCOL');
+  });
+
+  it('prefer retries in plaintext once when the peer answers MSE with a plaintext handshake (it talks first)', async () => {
+    let sockets = 0;
+    const server = await rawServer((s) => {
+      sockets++;
+      s.write(encodeHandshake({ infoHash: INFO_HASH, peerId: generatePeerId(), extensions: { extended: false, fast: false } }));
+      s.resume();
+    });
+    cleanups.push(() => void server.close());
+    const a = await dial(server.port, 'prefer');
+    expect(sockets).to.equal(2);
+    expect(a.connection.encrypted).to.equal(false);
   });
 
   it('require does not fall back: a plaintext-only peer ends the dial with ERR_MSE_CLOSED', async () => {

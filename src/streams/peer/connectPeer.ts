@@ -24,7 +24,9 @@ export interface ConnectPeerOptions extends TorrentPeerOptions, PeerConnectionCo
   readonly limiter?: ConnectionLimiter;
   /**
    * Message stream encryption: `'prefer'` dials with an MSE handshake (RC4 or plaintext, the peer
-   * picks) and once more in plaintext if the peer hangs up during it; `'require'` dials with MSE
+   * picks) and once more in plaintext if the peer hangs up during it or answers with something
+   * that is not MSE (`ERR_MSE_CLOSED`, `ERR_MSE_PLAINTEXT_PEER`, `ERR_MSE_SYNC_NOT_FOUND`,
+   * `ERR_MSE_BAD_KEY`); `'require'` dials with MSE
    * and accepts RC4 only; `'off'` dials in plaintext. @default 'off'
    */
   readonly encryption?: EncryptionPolicy;
@@ -66,11 +68,15 @@ export function connectPeer(address: PeerAddress, options: ConnectPeerOptions): 
   const scheduler = options.scheduler ?? asyncScheduler;
   const policy = options.encryption ?? 'off';
   if (policy !== 'prefer') return dialOnce(address, options, timeouts, scheduler, policy);
-  // As libtorrent's pe_enabled: a peer that hangs up on an MSE handshake gets one plaintext try.
+  // As libtorrent's pe_enabled: a peer that hangs up on an MSE handshake, or answers it with
+  // something else (a plaintext peer that talks first), gets one plaintext try.
   return dialOnce(address, options, timeouts, scheduler, 'prefer').pipe(
-    catchError((err: unknown) => (isRxTorrentError(err, 'ERR_MSE_CLOSED') ? dialOnce(address, options, timeouts, scheduler, 'off') : throwError(() => err))),
+    catchError((err: unknown) => (NOT_MSE.some((code) => isRxTorrentError(err, code)) ? dialOnce(address, options, timeouts, scheduler, 'off') : throwError(() => err))),
   );
 }
+
+/** How an MSE dial ends when the peer does not speak MSE: `prefer` then tries plaintext. */
+const NOT_MSE = ['ERR_MSE_CLOSED', 'ERR_MSE_PLAINTEXT_PEER', 'ERR_MSE_SYNC_NOT_FOUND', 'ERR_MSE_BAD_KEY'] as const;
 
 /** One dial with one encryption policy. */
 function dialOnce(

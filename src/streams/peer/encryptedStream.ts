@@ -103,17 +103,31 @@ export function encryptStream(io: SocketStream, setup: EncryptionSetup): Encrypt
     if (held.length > 0) void stream.write(...held);
   };
 
-  /** Inbound: is this a plaintext handshake or MSE? Decides as soon as one byte disagrees. */
-  const detect = (chunk: Uint8Array): Uint8Array | undefined => {
+  /** Adds `chunk` to the first bytes seen; 'plain' / 'mse' once known, else undefined. */
+  const kindOf = (chunk: Uint8Array): 'plain' | 'mse' | undefined => {
     const seen = new Uint8Array(head.length + chunk.length);
     seen.set(head);
     seen.set(chunk, head.length);
     head = seen;
     const compared = Math.min(seen.length, PLAIN_PREFIX.length);
-    let plain = true;
-    for (let i = 0; i < compared; i++) if (seen[i] !== PLAIN_PREFIX[i]) plain = false;
-    if (plain && seen.length < PLAIN_PREFIX.length) return undefined;
-    if (plain) {
+    for (let i = 0; i < compared; i++) if (seen[i] !== PLAIN_PREFIX[i]) return 'mse';
+    return seen.length < PLAIN_PREFIX.length ? undefined : 'plain';
+  };
+
+  /** Outbound: a plaintext peer that talks first answers our Ya with its BitTorrent handshake. */
+  let probing = outbound;
+  const probe = (chunk: Uint8Array): void => {
+    const kind = kindOf(chunk);
+    if (kind === 'plain') throw new MseError('ERR_MSE_PLAINTEXT_PEER', 'the peer answered the encryption handshake in plaintext');
+    if (kind === 'mse') probing = false;
+  };
+
+  /** Inbound: is this a plaintext handshake or MSE? Decides as soon as one byte disagrees. */
+  const detect = (chunk: Uint8Array): Uint8Array | undefined => {
+    const kind = kindOf(chunk);
+    const seen = head;
+    if (kind === undefined) return undefined;
+    if (kind === 'plain') {
       if (setup.policy === 'require') throw new MseError('ERR_MSE_REFUSED', 'a plaintext handshake, but encryption is required');
       ready('plain');
       return seen;
@@ -141,6 +155,7 @@ export function encryptStream(io: SocketStream, setup: EncryptionSetup): Encrypt
           if (mode === 'rc4') subscriber.next(decrypt!.inPlace(chunk));
           else if (mode === 'plain') subscriber.next(chunk);
           else {
+            if (probing) probe(chunk);
             const out = mode === 'detect' ? detect(chunk) : negotiate(chunk);
             if (out !== undefined) subscriber.next(out);
           }
