@@ -22,7 +22,7 @@ export function sessionStateOf(overrides: Partial<SessionState> = {}): SessionSt
     peers: [
       {
         address: '127.0.0.1:6881', client: 'rxtorrent 0.1.0', direction: 'outbound', downloadRate: 50, uploadRate: 10,
-        downloaded: 500, uploaded: 100, peerChoking: false, amInterested: true, amChoking: false, peerInterested: true, progress: 1,
+        downloaded: 500, uploaded: 100, peerChoking: false, amInterested: true, amChoking: false, peerInterested: true, progress: 1, encrypted: false,
       },
     ],
     trackers: [{ url: 'http://127.0.0.1:8000/announce', ok: true, message: undefined, seeders: 1, leechers: 1, at: 0 }],

@@ -81,6 +81,7 @@ export function sessionSnapshot(parts: SnapshotParts): SessionState {
       amChoking: state.amChoking,
       peerInterested: state.peerInterested,
       progress: pieceCount === 0 ? 0 : state.peerPieces.count / pieceCount,
+      encrypted: peer.connection.encrypted,
     });
   }
   const phase = parts.phase;

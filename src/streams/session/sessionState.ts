@@ -31,6 +31,8 @@ export interface PeerView {
   readonly peerInterested: boolean;
   /** Fraction of the pieces it has, 0..1. */
   readonly progress: number;
+  /** The connection is encrypted (MSE/PE, RC4). */
+  readonly encrypted: boolean;
 }
 
 /** One tracker, as a UI shows it. */

@@ -26,6 +26,7 @@ function peerFlags(p) {
   if (p.amInterested) f += p.peerChoking ? 'd' : 'D';
   if (p.peerInterested) f += p.amChoking ? 'u' : 'U';
   if (p.direction === 'inbound') f += 'I';
+  if (p.encrypted) f += 'E';
   return f || '-';
 }
 
