@@ -159,6 +159,7 @@ export type TrackerErrorCode =
   | 'ERR_TRACKER_TOO_MANY_SWARMS'
   | 'ERR_TRACKER_SWARM_FULL'
   | 'ERR_TRACKER_TOO_MANY_PEERS'
+  | 'ERR_TRACKER_SWARM_RATE_LIMITED'
   | 'ERR_TRACKER_BAD_COMPACT_PEERS'
   | 'ERR_TRACKER_BAD_CONFIG'
   // Tracker client: what an announce can run into.
