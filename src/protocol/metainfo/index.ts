@@ -2,7 +2,7 @@ export type { Torrent, TorrentFile, TorrentVersion } from './torrent.js';
 export { parseMetainfo, parseInfoDict, MAX_TORRENT_BYTES } from './parseMetainfo.js';
 export type { ParseMetainfoConfig } from './parseMetainfo.js';
 export { MAX_PIECE_LENGTH, MAX_FILES } from './parseInfo.js';
-export { checkSegment } from './paths.js';
+export { checkSegment, MAX_PATH_LENGTH, MAX_PATH_SEGMENTS, MAX_SEGMENT_LENGTH } from './paths.js';
 export { BLOCK_LENGTH, pieceSize, pieceHash, blockCount, fileSpans, piecesOfFile, pieceInFile } from './layout.js';
 export type { FileSpan, V2PieceLocation } from './layout.js';
 export { expectedPieceHashV2, fileGeometry, fileTreeOf, filesByRoot, verifyPieceV2 } from './v2Pieces.js';
