@@ -245,7 +245,9 @@ export type StorageErrorCode =
   | 'ERR_STORAGE_MISSING'
   | 'ERR_STORAGE_CHANGED'
   | 'ERR_STORAGE_CLOSED'
-  | 'ERR_STORAGE_OUT_OF_RANGE';
+  | 'ERR_STORAGE_OUT_OF_RANGE'
+  | 'ERR_STORAGE_NAME_COLLISION'
+  | 'ERR_STORAGE_UNSAFE_NAME';
 
 /**
  * Reading or writing torrent data failed. Disk errors end the session with this one error;
