@@ -86,7 +86,7 @@ export async function serveTracker(options: TrackerOptions, io: TrackerProcessIo
     await shared?.sweep(Date.now());
     const secret = options.udp ? ((await shared?.sharedSecret()) ?? udpSecretFromEnv(process.env)) : undefined;
     server = http.createServer(createTrackerApp({ interval: options.interval }, { store, counters, swarmCreation }).callback());
-    limitConnections(server);
+    limitConnections(server, { maxConnections: options.maxConnections });
     const address = await listen(server, options.port, options.host);
     const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const urls = [`http://${shown}:${address.port}/announce`];
