@@ -159,6 +159,7 @@ export type TrackerErrorCode =
   | 'ERR_TRACKER_TOO_MANY_SWARMS'
   | 'ERR_TRACKER_SWARM_FULL'
   | 'ERR_TRACKER_TOO_MANY_PEERS'
+  | 'ERR_TRACKER_SWARM_RATE_LIMITED'
   | 'ERR_TRACKER_BAD_COMPACT_PEERS'
   | 'ERR_TRACKER_BAD_CONFIG'
   // Tracker client: what an announce can run into.
@@ -244,7 +245,9 @@ export type StorageErrorCode =
   | 'ERR_STORAGE_MISSING'
   | 'ERR_STORAGE_CHANGED'
   | 'ERR_STORAGE_CLOSED'
-  | 'ERR_STORAGE_OUT_OF_RANGE';
+  | 'ERR_STORAGE_OUT_OF_RANGE'
+  | 'ERR_STORAGE_NAME_COLLISION'
+  | 'ERR_STORAGE_UNSAFE_NAME';
 
 /**
  * Reading or writing torrent data failed. Disk errors end the session with this one error;

@@ -43,6 +43,7 @@ describe('rxtorrent tracker', function () {
     ['a non-numeric port', ['--port', 'http']],
     ['a negative port', ['--port', '-1']],
     ['an interval of 0', ['--interval', '0']],
+    ['--max-connections 0', ['--max-connections', '0']],
   ] as const) {
     it(`exits 2 on ${what}`, async () => {
       const result = await runCli(['tracker', ...args]);

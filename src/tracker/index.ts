@@ -14,6 +14,12 @@ export type { AnnounceSettings } from './server/handleAnnounce.js';
 export { handleScrape } from './server/handleScrape.js';
 export { clientFailureReason, INTERNAL_FAILURE_REASON } from './server/failureReason.js';
 export { createCounters } from './server/stats.js';
+export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_HTTP_CONNECTIONS, limitConnections } from './server/limitConnections.js';
+export type { ConnectionLimit, ConnectionLimitConfig } from './server/limitConnections.js';
+export {
+  DEFAULT_MAX_SOURCES, DEFAULT_NEW_SWARM_BURST, DEFAULT_NEW_SWARMS_PER_SECOND, SwarmCreationLimit, sourceKeyOf,
+} from './server/swarmCreationLimit.js';
+export type { SwarmCreationConfig } from './server/swarmCreationLimit.js';
 export type { TrackerCounters, TrackerStats } from './server/stats.js';
 
 // UDP tracker server, BEP 15 (src/tracker/server/udp*)

@@ -95,7 +95,7 @@ describe('createTrackerApp over HTTP', () => {
     it('returns 50 peers by default and at most 200', async () => {
       const store = memoryStore();
       for (let n = 1; n <= 260; n++) {
-        await store.announce({ infoHash: BINARY_INFO_HASH, peerId: peerIdOf(n), host: '10.0.0.1', port: n, seeder: true, event: 'started', numwant: 0 }, T0);
+        await store.announce({ infoHash: BINARY_INFO_HASH, peerId: peerIdOf(1000 + n), host: '10.0.0.1', port: n, seeder: true, event: 'started', numwant: 0 }, T0);
       }
       const port = await start({}, { store });
       expect((decodeReply(await announce(port)).peers as Uint8Array).length).to.equal(50 * 6);

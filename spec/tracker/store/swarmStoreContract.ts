@@ -69,7 +69,17 @@ export function swarmStoreContract(name: string, makeStore: (config: SwarmStoreC
     describe('announce', () => {
       it('adds a leecher; the first peer gets nobody back', async () => {
         const store = await open();
+        expect(await store.announce(peer(1), T0)).to.deep.equal({ complete: 0, incomplete: 1, downloaded: 0, peers: [], created: true });
         expect(await store.announce(peer(1), T0)).to.deep.equal({ complete: 0, incomplete: 1, downloaded: 0, peers: [] });
+      });
+
+      it('creates no swarm when the announcer may not (mayCreateSwarm: false), but lets it join one that exists', async () => {
+        const store = await open();
+        expect(await rejection(store.announce(peer(1, { mayCreateSwarm: false }), T0))).to.equal('ERR_TRACKER_SWARM_RATE_LIMITED');
+        expect(await store.stats(T0)).to.deep.equal({ swarms: 0, seeders: 0, leechers: 0 });
+        await store.announce(peer(2), T0);
+        expect(await store.announce(peer(1, { mayCreateSwarm: false }), T0)).to.deep.include({ incomplete: 2 });
+        expect(await rejection(store.announce(peer(3, { mayCreateSwarm: false, event: 'stopped', swarm: 9 }), T0))).to.equal(undefined);
       });
 
       it('hands the next peer the first one, with its peer id and address', async () => {
@@ -103,13 +113,36 @@ export function swarmStoreContract(name: string, makeStore: (config: SwarmStoreC
         expect(await store.announce(peer(1, { event: 'none' }), T0 + 2)).to.include({ incomplete: 1, complete: 0 });
       });
 
-      it('moves a peer id to its new address', async () => {
+      it('moves a keyless peer id to a new port on its own host', async () => {
         const store = await open();
         await store.announce(peer(1), T0);
-        await store.announce(peer(1, { host: '10.9.9.9', port: 999 }), T0);
+        await store.announce(peer(1, { port: 999 }), T0);
         const outcome = await store.announce(peer(2), T0);
-        expect(outcome.peers).to.deep.equal([{ peerId: idOf(1), host: '10.9.9.9', port: 999 }]);
+        expect(outcome.peers).to.deep.equal([{ peerId: idOf(1), host: '10.0.0.1', port: 999 }]);
         expect(outcome.incomplete).to.equal(2);
+      });
+
+      it('keeps a keyless peer id with its host: another host cannot move, key or stop it, and the owner stays in', async () => {
+        const store = await open();
+        await store.announce(peer(1), T0);
+        // The attack: read the peer id from a compact=0 reply, announce it from elsewhere with a key.
+        const evil = Uint8Array.from('evil', (c) => c.charCodeAt(0));
+        expect(await rejection(store.announce(peer(1, { host: '10.6.6.6', port: 666, key: evil }), T0))).to.equal('ERR_TRACKER_BAD_PARAMETER');
+        expect(await rejection(store.announce(peer(1, { host: '10.6.6.6', port: 666 }), T0))).to.equal('ERR_TRACKER_BAD_PARAMETER');
+        expect(await rejection(store.announce(peer(1, { host: '10.6.6.6', event: 'stopped' }), T0))).to.equal('ERR_TRACKER_BAD_PARAMETER');
+        expect(await rejection(store.announce(peer(1, { event: 'none' }), T0 + 1))).to.equal(undefined);
+        expect((await store.announce(peer(2), T0)).peers).to.deep.equal([{ peerId: idOf(1), host: '10.0.0.1', port: 10_001 }]);
+      });
+
+      it('lets a keyless peer id move host once its entry has expired or stopped', async () => {
+        const store = await open({ peerTtlMs: TTL });
+        await store.announce(peer(1), T0);
+        await store.announce(peer(1, { host: '10.9.9.9', port: 999 }), T0 + TTL + 1);
+        await store.announce(peer(3), T0 + TTL + 1);
+        await store.announce(peer(3, { event: 'stopped' }), T0 + TTL + 1);
+        await store.announce(peer(3, { host: '10.8.8.8' }), T0 + TTL + 1);
+        const ports = (await store.announce(peer(2), T0 + TTL + 1)).peers.map((p) => `${p.host}:${p.port}`).sort();
+        expect(ports).to.deep.equal(['10.8.8.8:10003', '10.9.9.9:999']);
       });
 
       it('lets a peer id that announced with a key move only with that key', async () => {
@@ -127,7 +160,7 @@ export function swarmStoreContract(name: string, makeStore: (config: SwarmStoreC
       it('keeps swarms apart', async () => {
         const store = await open();
         await store.announce(peer(1, { swarm: 1 }), T0);
-        expect(await store.announce(peer(2, { swarm: 2 }), T0)).to.deep.equal({ complete: 0, incomplete: 1, downloaded: 0, peers: [] });
+        expect(await store.announce(peer(2, { swarm: 2 }), T0)).to.deep.equal({ complete: 0, incomplete: 1, downloaded: 0, peers: [], created: true });
       });
     });
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { Command } from 'commander';
-import { magnetOf, parseMagnet, type MagnetLink, type Torrent } from '../../protocol/metainfo/index.js';
+import { magnetOf, nameProblems, parseMagnet, type MagnetLink, type NameProblem, type Torrent } from '../../protocol/metainfo/index.js';
 import { readTorrent } from '../../streams/readTorrent.js';
 import { formatBytes } from '../units.js';
 
@@ -29,8 +29,29 @@ export function infoCommand(): Command {
         return;
       }
       const torrent = await readTorrent(source);
-      out(options.json === true ? `${JSON.stringify(torrentJson(torrent))}\n` : describeTorrent(torrent));
+      const problems = nameProblems(torrent);
+      out(options.json === true ? `${JSON.stringify({ ...torrentJson(torrent), warnings: problems })}\n` : describeTorrent(torrent));
+      // Warnings on every platform: the torrent may be shared with people on others.
+      for (const line of warningLines(problems)) process.stderr.write(`${line}\n`);
     });
+}
+
+/** Most name warnings printed one per line; the rest are counted. */
+const MAX_WARNING_LINES = 20;
+
+/**
+ * `warning: <path>: <detail> [kind]` lines for unsafe names, at most {@link MAX_WARNING_LINES}
+ * and a count of the rest.
+ *
+ * @example
+ * ```ts
+ * for (const line of warningLines(nameProblems(torrent))) console.error(line);
+ * ```
+ */
+export function warningLines(problems: readonly NameProblem[]): string[] {
+  const lines = problems.slice(0, MAX_WARNING_LINES).map((p) => `warning: ${p.path}: ${p.detail} [${p.kind}]`);
+  if (problems.length > MAX_WARNING_LINES) lines.push(`warning: … and ${problems.length - MAX_WARNING_LINES} more unsafe names`);
+  return lines;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import cluster from 'node:cluster';
 import { Command } from 'commander';
+import { DEFAULT_MAX_HTTP_CONNECTIONS } from '../../tracker/server/limitConnections.js';
 import { DEFAULT_INTERVAL_SECONDS } from '../../tracker/store/swarmStore.js';
 import type { ListeningMessage, TrackerProcessIo } from '../tracker/serveTracker.js';
 import { parseTrackerOptions } from '../tracker/trackerOptions.js';
@@ -36,6 +37,7 @@ export function trackerCommand(): Command {
     .option('--udp', 'also serve UDP announces (BEP 15) on the same port number')
     .option('--redis <url>', 'keep swarms in Redis (redis://host:port/db), shared by every tracker process using it')
     .option('--workers <n>', 'processes sharing the ports (needs --redis when above 1)', '1')
+    .option('--max-connections <n>', 'most open HTTP connections per process; over it the idlest is closed', String(DEFAULT_MAX_HTTP_CONNECTIONS))
     .action(async (raw: RawTrackerOptions) => {
       const options = parseTrackerOptions(raw);
       // The servers (koa, ioredis) load only when a tracker runs, not for every command.

@@ -7,8 +7,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTrackerApp } from '../../tracker/server/createTrackerApp.js';
+import { limitConnections } from '../../tracker/server/limitConnections.js';
 import { createCounters, readStats } from '../../tracker/server/stats.js';
 import type { TrackerStats } from '../../tracker/server/stats.js';
+import { SwarmCreationLimit } from '../../tracker/server/swarmCreationLimit.js';
 import { createUdpTrackerHandler } from '../../tracker/server/udpHandler.js';
 import { listenUdpTracker } from '../../tracker/server/udpServer.js';
 import type { UdpTrackerServer } from '../../tracker/server/udpServer.js';
@@ -75,18 +77,21 @@ export async function serveTracker(options: TrackerOptions, io: TrackerProcessIo
   const shared = options.redis === undefined ? undefined : redisStore(options.redis, { peerTtlMs });
   const store: SwarmStore = shared ?? memoryStore({ peerTtlMs });
   const counters = createCounters();
+  // One budget for HTTP and UDP, so a source cannot create twice as many swarms over both.
+  const swarmCreation = new SwarmCreationLimit();
   let server: http.Server | undefined;
   let udp: UdpTrackerServer | undefined;
   try {
     // Fail at start, not on the first announce, when Redis is unreachable (and drop stale peers).
     await shared?.sweep(Date.now());
     const secret = options.udp ? ((await shared?.sharedSecret()) ?? udpSecretFromEnv(process.env)) : undefined;
-    server = http.createServer(createTrackerApp({ interval: options.interval }, { store, counters }).callback());
+    server = http.createServer(createTrackerApp({ interval: options.interval }, { store, counters, swarmCreation }).callback());
+    limitConnections(server, { maxConnections: options.maxConnections });
     const address = await listen(server, options.port, options.host);
     const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const urls = [`http://${shown}:${address.port}/announce`];
     if (options.udp) {
-      const handler = createUdpTrackerHandler({ interval: options.interval }, { store, counters, secret });
+      const handler = createUdpTrackerHandler({ interval: options.interval }, { store, counters, secret, swarmCreation });
       udp = await listenUdpTracker(handler, { host: options.host, port: address.port });
       urls.push(`udp://${shown}:${address.port}/announce`);
     }

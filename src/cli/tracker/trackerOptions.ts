@@ -15,6 +15,7 @@ export interface RawTrackerOptions {
   udp?: boolean;
   redis?: string;
   workers: string;
+  maxConnections: string;
 }
 
 /** Options after checking. */
@@ -25,6 +26,8 @@ export interface TrackerOptions {
   readonly udp: boolean;
   readonly redis: string | undefined;
   readonly workers: number;
+  /** Most open HTTP connections per process (`limitConnections`). */
+  readonly maxConnections: number;
 }
 
 /** Environment variable holding the UDP connection-id secret (hex) when there is no Redis. */
@@ -45,13 +48,14 @@ function integerOption(text: string, name: string, min: number, max: number): nu
  * @throws {@link UsageError} for a bad value.
  * @example
  * ```ts
- * parseTrackerOptions({ host: '0.0.0.0', port: '8000', interval: '600', workers: '2', redis: 'redis://127.0.0.1' });
+ * parseTrackerOptions({ host: '0.0.0.0', port: '8000', interval: '600', workers: '2', redis: 'redis://127.0.0.1', maxConnections: '512' });
  * ```
  */
 export function parseTrackerOptions(raw: RawTrackerOptions): TrackerOptions {
   const port = integerOption(raw.port, '--port', 0, 65535);
   const interval = integerOption(raw.interval, '--interval', 1, 86_400);
   const workers = integerOption(raw.workers, '--workers', 1, MAX_WORKERS);
+  const maxConnections = integerOption(raw.maxConnections, '--max-connections', 1, 1_000_000);
   if (raw.host.trim() === '') throw new UsageError('--host must not be empty');
   if (raw.redis !== undefined && !/^rediss?:\/\//.test(raw.redis)) {
     throw new UsageError(`--redis must be a redis:// or rediss:// URL, got "${raw.redis}"`);
@@ -59,7 +63,7 @@ export function parseTrackerOptions(raw: RawTrackerOptions): TrackerOptions {
   if (workers > 1 && raw.redis === undefined) {
     throw new UsageError('--workers above 1 needs --redis URL: the workers share their swarms through Redis');
   }
-  return { host: raw.host, port, interval, udp: raw.udp === true, redis: raw.redis, workers };
+  return { host: raw.host, port, interval, udp: raw.udp === true, redis: raw.redis, workers, maxConnections };
 }
 
 /**

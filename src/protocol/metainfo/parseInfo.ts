@@ -13,7 +13,7 @@ import { isPowerOfTwo } from '../merkle/index.js';
 import { bytes, int, isDict, optInt, optList, optText, text, type Dict } from './fields.js';
 import { parseFileTree } from './fileTree.js';
 import { attachPieceLayers, checkHybrid, v2Layout } from './parseV2.js';
-import { checkSegment } from './paths.js';
+import { checkSegment, MAX_PATH_LENGTH, MAX_PATH_SEGMENTS } from './paths.js';
 import type { Torrent, TorrentFile } from './torrent.js';
 
 /** Largest piece length accepted (libtorrent's own limit is 128 MiB; we allow 256 MiB). */
@@ -116,48 +116,80 @@ function parseFiles(info: Dict, name: string): TorrentFile[] {
   const list = optList(info, 'files') ?? [];
   if (list.length === 0) throw new MetainfoError('ERR_METAINFO_NO_FILES', '"files" is empty');
   if (list.length > MAX_FILES) throw new MetainfoError('ERR_METAINFO_TOO_LARGE', `more than ${MAX_FILES} files`);
-  const seen = new Set<string>();
-  const folders = new Set<string>();
+  const names = new PathNames(name);
   let offset = 0;
   const files = list.map((entry, i): TorrentFile => {
     const where = `files[${i}]`;
     if (!isDict(entry)) throw new MetainfoError('ERR_METAINFO_WRONG_TYPE', `${where} must be a dict`);
     const length = checkLength(int(entry, 'length', `${where}.length`), `${where}.length`);
-    const path = parsePath(entry, where);
+    const path = parsePath(entry, where, name);
     const relativePath = [name, ...path].join('/');
     const attr = optText(entry, 'attr', `${where}.attr`);
     const pad = attr?.includes('p') ?? false;
-    if (!pad && seen.has(relativePath)) {
-      throw new MetainfoError('ERR_METAINFO_DUPLICATE_PATH', `${where}: "${relativePath}" is listed twice`);
-    }
-    if (!pad) {
-      seen.add(relativePath);
-      for (let j = 1; j < path.length; j++) folders.add([name, ...path.slice(0, j)].join('/'));
-    }
+    if (!pad) names.addFile(path, where);
     const file: TorrentFile = { path, relativePath, length, offset, pad, ...(attr === undefined ? {} : { attr }) };
     offset += length;
     if (!Number.isSafeInteger(offset)) throw new MetainfoError('ERR_METAINFO_BAD_LENGTH', 'total length too large');
     return file;
   });
-  const clash = [...seen].find((p) => folders.has(p));
-  if (clash !== undefined) {
-    throw new MetainfoError('ERR_METAINFO_DUPLICATE_PATH', `"${clash}" is both a file and a folder`);
-  }
   return files;
 }
 
+/**
+ * The files and folders named so far, as a tree of numbered nodes keyed `<parent>/<segment>`:
+ * each path costs one key per segment, of the segment's length, so the checks stay linear in the
+ * input (a set of every folder's full path cost O(segments²) per path).
+ */
+class PathNames {
+  private readonly folders = new Map<string, number>();
+  private readonly files = new Set<string>();
+
+  constructor(private readonly name: string) {}
+
+  /** Records a file; throws when it is listed twice or a folder has its name (or it has a folder's). */
+  addFile(path: readonly string[], where: string): void {
+    let parent = 0;
+    for (let j = 0; j < path.length - 1; j++) {
+      const key = `${parent}/${path[j]!}`;
+      if (this.files.has(key)) this.clash(path.slice(0, j + 1));
+      let id = this.folders.get(key);
+      if (id === undefined) this.folders.set(key, (id = this.folders.size + 1));
+      parent = id;
+    }
+    const key = `${parent}/${path[path.length - 1]!}`;
+    if (this.files.has(key)) {
+      throw new MetainfoError('ERR_METAINFO_DUPLICATE_PATH', `${where}: "${[this.name, ...path].join('/')}" is listed twice`);
+    }
+    if (this.folders.has(key)) this.clash(path);
+    this.files.add(key);
+  }
+
+  private clash(path: readonly string[]): never {
+    throw new MetainfoError('ERR_METAINFO_DUPLICATE_PATH', `"${[this.name, ...path].join('/')}" is both a file and a folder`);
+  }
+}
+
 /** `path.utf-8` is preferred over `path` where present, as libtorrent does. */
-function parsePath(entry: Dict, where: string): string[] {
+function parsePath(entry: Dict, where: string, name: string): string[] {
   const key = entry['path.utf-8'] !== undefined ? 'path.utf-8' : 'path';
   const segments = optList(entry, key, `${where}.${key}`);
   if (segments === undefined) throw new MetainfoError('ERR_METAINFO_MISSING_FIELD', `missing field "${where}.path"`);
   if (segments.length === 0) throw new MetainfoError('ERR_METAINFO_BAD_PATH', `${where}.path is empty`);
+  if (segments.length > MAX_PATH_SEGMENTS) {
+    throw new MetainfoError('ERR_METAINFO_BAD_PATH', `${where}.path has ${segments.length} segments; at most ${MAX_PATH_SEGMENTS}`);
+  }
+  let length = name.length;
   return segments.map((segment, j) => {
     const segmentWhere = `${where}.${key}[${j}]`;
     if (!(segment instanceof Uint8Array)) {
       throw new MetainfoError('ERR_METAINFO_WRONG_TYPE', `${segmentWhere} must be a byte string`);
     }
-    return checkSegment(text(segment), segmentWhere);
+    const checked = checkSegment(text(segment), segmentWhere);
+    length += 1 + checked.length;
+    if (length > MAX_PATH_LENGTH) {
+      throw new MetainfoError('ERR_METAINFO_BAD_PATH', `${where}.path is longer than ${MAX_PATH_LENGTH} characters`);
+    }
+    return checked;
   });
 }
 

@@ -8,6 +8,13 @@ import { MetainfoError } from '../../errors.js';
 
 /** Longest path segment accepted, in UTF-16 units (common filesystems allow 255 bytes). */
 export const MAX_SEGMENT_LENGTH = 255;
+/**
+ * Most segments in one v1 file path (folders deep + the file). Real torrents stay far below;
+ * the cap bounds per-path work before anything else looks at the segments.
+ */
+export const MAX_PATH_SEGMENTS = 128;
+/** Longest path of a file, `name/seg/…/file` in UTF-16 units (Linux's PATH_MAX is 4,096 bytes). */
+export const MAX_PATH_LENGTH = 4096;
 
 /**
  * Checks one path segment from a torrent: not empty, not `.` or `..`, no `/`, `\` or NUL.

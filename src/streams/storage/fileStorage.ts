@@ -15,6 +15,7 @@ import type { Torrent } from '../../protocol/metainfo/index.js';
 import { DiskStorage, type FileStorage, type Slot } from './diskStorage.js';
 import { partsPathOf } from './partsFile.js';
 import { prepareStaging } from './staging.js';
+import { checkStorageNames } from './stagingNames.js';
 
 /** Options of {@link openFileStorage}. */
 export interface FileStorageConfig {
@@ -37,7 +38,8 @@ export type { FileState, FileStorage, Slot } from './diskStorage.js';
  * @param torrent - the torrent whose files these are
  * @param config - content path and mode
  * @returns the storage
- * @throws {@link StorageError} `ERR_STORAGE_CONFLICT` when a final file exists with another size,
+ * @throws {@link StorageError} `ERR_STORAGE_NAME_COLLISION` / `ERR_STORAGE_UNSAFE_NAME` (see
+ *   `checkStorageNames`), `ERR_STORAGE_CONFLICT` when a final file exists with another size,
  *   `ERR_STORAGE_MISSING` in seed mode when a file is absent, or an I/O code
  * @example
  * ```ts
@@ -46,6 +48,7 @@ export type { FileState, FileStorage, Slot } from './diskStorage.js';
  */
 export async function openFileStorage(torrent: Torrent, config: FileStorageConfig): Promise<FileStorage> {
   const seed = config.mode === 'seed';
+  checkStorageNames(torrent, { staging: !seed });
   const slots: Slot[] = [];
   const partsPath = partsPathOf(config.path);
   let existing = !seed && (await stat(partsPath).then((s) => s.size > 0, () => false));

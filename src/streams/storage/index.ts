@@ -6,3 +6,5 @@ export type { MemoryStorage } from './memoryStorage.js';
 export { cachedReader, READ_WINDOW_BYTES, DEFAULT_READ_CACHE_BYTES } from './readCache.js';
 export { readResumeRecord, writeResumeRecord, resumePathOf, resumeMatches } from './resumeRecord.js';
 export type { ResumeRecord } from './resumeRecord.js';
+export { checkStorageNames, stagingPathOf, STAGING_SUFFIX } from './stagingNames.js';
+export type { StorageNamesOptions } from './stagingNames.js';

@@ -79,7 +79,9 @@ export function createTrackerApp(config: TrackerConfig = {}, components: Tracker
         defaultNumwant: tracker.defaultNumwant,
         maxNumwant: tracker.maxNumwant,
       });
-      const reply = await handleAnnounce(store, request, { interval: tracker.interval, minInterval: tracker.minInterval, now: now() });
+      const reply = await handleAnnounce(store, request, {
+        interval: tracker.interval, minInterval: tracker.minInterval, now: now(), source: ctx.ip, swarmCreation: tracker.swarmCreation,
+      });
       sendBencoded(ctx, encodeAnnounceReply(reply, request));
       counters.announces++;
     } catch (err) {

@@ -25,6 +25,7 @@ const CLIENT_FACING: ReadonlySet<TrackerErrorCode> = new Set<TrackerErrorCode>([
   'ERR_TRACKER_TOO_MANY_SWARMS',
   'ERR_TRACKER_SWARM_FULL',
   'ERR_TRACKER_TOO_MANY_PEERS',
+  'ERR_TRACKER_SWARM_RATE_LIMITED',
 ]);
 
 /**

@@ -7,6 +7,7 @@
 import type { AnnounceRequest } from '../../protocol/tracker/announceRequest.js';
 import type { AnnounceReply } from '../../protocol/tracker/reply.js';
 import type { SwarmStore } from '../store/swarmStore.js';
+import type { SwarmCreationLimit } from './swarmCreationLimit.js';
 
 /** The announce timing a tracker hands out, and the time of this request. */
 export interface AnnounceSettings {
@@ -16,6 +17,14 @@ export interface AnnounceSettings {
   readonly minInterval: number;
   /** Time of the request, ms since the epoch. */
   readonly now: number;
+  /**
+   * The address the request came from (the socket's, or our own proxy's word), which a creation
+   * budget is charged to; the announced `host` may be the client's `ip` parameter. With
+   * `swarmCreation` it is required.
+   */
+  readonly source?: string;
+  /** Per-source budget of new swarms. @default none: creation is unlimited */
+  readonly swarmCreation?: SwarmCreationLimit;
 }
 
 /**
@@ -28,8 +37,8 @@ export interface AnnounceSettings {
  * @param request - from `parseAnnounceQuery`.
  * @param settings - interval, min interval and the request time.
  * @returns the reply, to encode with `encodeAnnounceReply(reply, request)`.
- * @throws `TrackerError` when a store limit refuses the peer (its message is a fit failure
- *   reason); any other rejection is the store's own failure.
+ * @throws `TrackerError` when a store limit or the source's creation budget refuses the peer
+ *   (its message is a fit failure reason); any other rejection is the store's own failure.
  * @example
  * ```ts
  * const reply = await handleAnnounce(store, parseAnnounceQuery(raw, remote), { interval: 600, minInterval: 60, now: Date.now() });
@@ -41,6 +50,8 @@ export async function handleAnnounce(
   settings: AnnounceSettings,
 ): Promise<AnnounceReply> {
   const seeder = request.left === undefined ? request.event === 'completed' : request.left === 0;
+  const { swarmCreation, now } = settings;
+  const source = settings.source ?? request.host;
   const outcome = await store.announce(
     {
       infoHash: request.infoHash,
@@ -51,9 +62,11 @@ export async function handleAnnounce(
       event: request.event,
       numwant: request.numwant,
       key: request.key,
+      mayCreateSwarm: swarmCreation?.mayCreate(source, now) ?? true,
     },
-    settings.now,
+    now,
   );
+  if (outcome.created === true) swarmCreation?.created(source, now);
   return {
     interval: settings.interval,
     minInterval: settings.minInterval,

@@ -11,10 +11,15 @@ import { memoryStore } from '../store/memoryStore.js';
 import { DEFAULT_INTERVAL_SECONDS, peerTtlMsFor } from '../store/swarmStore.js';
 import type { SwarmStore } from '../store/swarmStore.js';
 import { createCounters } from './stats.js';
+import { SwarmCreationLimit } from './swarmCreationLimit.js';
+import type { SwarmCreationConfig } from './swarmCreationLimit.js';
 import type { TrackerCounters } from './stats.js';
 
-/** User options of `createTrackerApp`. */
-export interface TrackerConfig {
+/**
+ * User options of `createTrackerApp`. `newSwarmsPerSecond` and `newSwarmBurst` bound how many
+ * swarms one source address may create (per IPv4 address or IPv6 /64).
+ */
+export interface TrackerConfig extends Omit<SwarmCreationConfig, 'maxSources'> {
   /** Seconds between a client's regular announces (`interval`). @default 600 */
   readonly interval?: number;
   /** Seconds a client must wait at least between announces (`min interval`). @default min(60, interval) */
@@ -56,6 +61,11 @@ export interface TrackerComponents {
    * process so `/stats` counts both. @default fresh zeroed counters
    */
   readonly counters?: TrackerCounters;
+  /**
+   * Per-source budgets of new swarms. Pass one object to the HTTP app and the UDP handler of one
+   * process so a source cannot spend both. @default a fresh one from the config's rates
+   */
+  readonly swarmCreation?: SwarmCreationLimit;
 }
 
 /** Every option filled in and checked. */
@@ -72,6 +82,7 @@ export interface ResolvedTracker {
   readonly now: () => number;
   readonly logger: TrackerLogger;
   readonly counters: TrackerCounters;
+  readonly swarmCreation: SwarmCreationLimit;
 }
 
 function integerIn(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -102,5 +113,6 @@ export function resolveTracker(config: TrackerConfig, components: TrackerCompone
     now: components.now ?? Date.now,
     logger: components.logger ?? console,
     counters: components.counters ?? createCounters(),
+    swarmCreation: components.swarmCreation ?? new SwarmCreationLimit(config),
   };
 }

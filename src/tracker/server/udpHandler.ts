@@ -111,7 +111,9 @@ export function createUdpTrackerHandler(config: TrackerConfig = {}, components: 
     try {
       if (request.action === 'announce') {
         const parsed = parseUdpAnnounce(request.packet, peer, announceOptions);
-        const reply = await handleAnnounce(store, parsed, { interval: tracker.interval, minInterval: tracker.minInterval, now: now() });
+        const reply = await handleAnnounce(store, parsed, {
+          interval: tracker.interval, minInterval: tracker.minInterval, now: now(), source: peer.host, swarmCreation: tracker.swarmCreation,
+        });
         counters.announces++;
         return encodeUdpAnnounceReply(request.transactionId, reply, peer.family);
       }

@@ -7,7 +7,7 @@ import { TrackerError } from '../../errors.js';
 import type { ScrapeFile } from '../../protocol/tracker/reply.js';
 import { MemorySwarm } from './memorySwarm.js';
 import type { SwarmEntry } from './memorySwarm.js';
-import { resolveStoreLimits } from './swarmStore.js';
+import { KEY_MISMATCH, PEER_ID_TAKEN, resolveStoreLimits, SWARM_RATE_LIMITED } from './swarmStore.js';
 import type { AnnounceOutcome, PeerAnnounce, StoreStats, SwarmCounts, SwarmStore, SwarmStoreConfig } from './swarmStore.js';
 
 /**
@@ -15,6 +15,17 @@ import type { AnnounceOutcome, PeerAnnounce, StoreStats, SwarmCounts, SwarmStore
  * native call, which matters at every announce.
  */
 const keyOf = (bytes: Uint8Array): string => String.fromCharCode.apply(null, bytes as unknown as number[]);
+
+/**
+ * Who may move a known peer id (to another address, or stop it): with a key, only the holder of
+ * that key; without one, only its own host (another port there is a restarted client). Anyone
+ * can read a peer id from a `compact=0` reply, so a keyless one must not follow a stranger.
+ */
+function checkMove(entry: SwarmEntry, host: string, port: number, key: string | undefined): void {
+  if (entry.key !== undefined ? (entry.host !== host || entry.port !== port) && entry.key !== key : entry.host !== host) {
+    throw new TrackerError('ERR_TRACKER_BAD_PARAMETER', entry.key === undefined ? PEER_ID_TAKEN : KEY_MISMATCH);
+  }
+}
 
 /** Options of {@link memoryStore}: the shared limits plus an injectable random source. */
 export interface MemoryStoreConfig extends SwarmStoreConfig {
@@ -85,8 +96,9 @@ export function memoryStore(config: MemoryStoreConfig = {}): SwarmStore {
     while (oldest !== undefined && oldest.lastSeenMs < now - ttlMs) drop(oldest);
   };
 
-  const admit = (swarmId: string): MemorySwarm => {
+  const admit = (swarmId: string, mayCreate: boolean): MemorySwarm => {
     let swarm = swarms.get(swarmId);
+    if (swarm === undefined && !mayCreate) throw new TrackerError('ERR_TRACKER_SWARM_RATE_LIMITED', SWARM_RATE_LIMITED);
     if (swarm === undefined && swarms.size >= maxSwarms) {
       throw new TrackerError('ERR_TRACKER_TOO_MANY_SWARMS', 'tracker is full: too many torrents');
     }
@@ -104,16 +116,14 @@ export function memoryStore(config: MemoryStoreConfig = {}): SwarmStore {
     const id = swarmId + keyOf(peer.peerId);
     const key = peer.key === undefined ? undefined : keyOf(peer.key);
     let entry = peers.get(id);
-    const moved = entry !== undefined && (entry.host !== peer.host || entry.port !== peer.port);
-    if (moved && entry!.key !== undefined && entry!.key !== key) {
-      throw new TrackerError('ERR_TRACKER_BAD_PARAMETER', 'key does not match the one this peer_id announced with');
-    }
+    if (entry !== undefined) checkMove(entry, peer.host, peer.port, key);
     if (peer.event === 'stopped') {
       if (entry !== undefined) drop(entry);
       return { ...counts(swarms.get(swarmId)), peers: [] };
     }
+    const created = entry === undefined && !swarms.has(swarmId);
     if (entry === undefined) {
-      const swarm = admit(swarmId);
+      const swarm = admit(swarmId, peer.mayCreateSwarm ?? true);
       entry = { id, swarm, peerId: peer.peerId.slice(), host: peer.host, port: peer.port, seeder: false, key, lastSeenMs: now, index: -1 };
       swarm.add(entry);
       peers.set(id, entry);
@@ -129,7 +139,7 @@ export function memoryStore(config: MemoryStoreConfig = {}): SwarmStore {
     const self = entry;
     const skip = (e: SwarmEntry): boolean => e === self || (e.port === self.port && e.host === self.host);
     const picked = swarm.pick(peer.numwant, skip, random).map((e) => ({ peerId: e.peerId, host: e.host, port: e.port }));
-    return { ...counts(swarm), peers: picked };
+    return { ...counts(swarm), peers: picked, ...(created ? { created } : {}) };
   };
 
   return {

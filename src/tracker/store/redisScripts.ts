@@ -72,11 +72,13 @@ export const ANNOUNCE_TOO_MANY_SWARMS = 1;
 export const ANNOUNCE_SWARM_FULL = 2;
 export const ANNOUNCE_TOO_MANY_PEERS = 3;
 export const ANNOUNCE_KEY_MISMATCH = 4;
+export const ANNOUNCE_PEER_ID_TAKEN = 5;
+export const ANNOUNCE_SWARM_RATE_LIMITED = 6;
 
 /**
  * `announce`: ARGV = P, H, peer id, host, port, seeder (0|1), event, numwant, key hex ('' for
- * none), now, ttl, maxSwarms, maxPeersPerSwarm, maxPeers, expire limit.
- * Reply: `{code}` on refusal, else `{0, seeders, leechers, downloaded, {peer id, value, …}}`.
+ * none), now, ttl, maxSwarms, maxPeersPerSwarm, maxPeers, expire limit, may create a swarm (0|1).
+ * Reply: `{code}` on refusal, else `{0, seeders, leechers, downloaded, {peer id, value, …}, created (0|1)}`.
  */
 export const ANNOUNCE_LUA = `${COMMON}
 local h, pid, host, port, seeder, event = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6] == '1', ARGV[7]
@@ -85,11 +87,12 @@ local _, cutoff = expire(now, ttl, tonumber(ARGV[15]))
 expireSwarm(h, cutoff)
 local pk, mk = key(h, 'peers'), key(h, 'meta')
 local old = redis.call('HGET', pk, pid)
-local wasSeeder, oldKey = false, ''
+local wasSeeder, oldKey, created = false, '', false
 if old then
   local s, oldPort, oldHost, k = parse(old)
   wasSeeder, oldKey = s, k
   if (oldHost ~= host or oldPort ~= port) and oldKey ~= '' and oldKey ~= peerKey then return { ${ANNOUNCE_KEY_MISMATCH} } end
+  if oldHost ~= host and oldKey == '' then return { ${ANNOUNCE_PEER_ID_TAKEN} } end
 end
 if event == 'stopped' then
   if old then
@@ -101,7 +104,9 @@ if event == 'stopped' then
 end
 if not old then
   local size = redis.call('HLEN', pk)
+  if size == 0 and ARGV[16] == '0' then return { ${ANNOUNCE_SWARM_RATE_LIMITED} } end
   if size == 0 and redis.call('ZCARD', P .. 'swarms') >= tonumber(ARGV[12]) then return { ${ANNOUNCE_TOO_MANY_SWARMS} } end
+  created = size == 0
   if size >= tonumber(ARGV[13]) then return { ${ANNOUNCE_SWARM_FULL} } end
   if (tonumber(redis.call('HGET', P .. 'totals', 'peers')) or 0) >= tonumber(ARGV[14]) then return { ${ANNOUNCE_TOO_MANY_PEERS} } end
   redis.call('HINCRBY', P .. 'totals', 'peers', 1)
@@ -130,7 +135,7 @@ if numwant > 0 then
   end
 end
 local c = counts(h)
-return { ${ANNOUNCE_OK}, c[1], c[2], c[3], picked }
+return { ${ANNOUNCE_OK}, c[1], c[2], c[3], picked, created and 1 or 0 }
 `;
 
 /** `scrape`: ARGV = P, now, ttl, expire limit, H… Reply: `{seeders, leechers, downloaded}` per H, flattened. */

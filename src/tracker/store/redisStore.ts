@@ -12,6 +12,8 @@ import { fromHex, toHex } from '../../protocol/bytes.js';
 import type { ReplyPeer, ScrapeFile } from '../../protocol/tracker/reply.js';
 import {
   ANNOUNCE_KEY_MISMATCH,
+  ANNOUNCE_PEER_ID_TAKEN,
+  ANNOUNCE_SWARM_RATE_LIMITED,
   ANNOUNCE_LUA,
   ANNOUNCE_OK,
   ANNOUNCE_SWARM_FULL,
@@ -20,7 +22,7 @@ import {
   SCRAPE_LUA,
   SWEEP_LUA,
 } from './redisScripts.js';
-import { resolveStoreLimits } from './swarmStore.js';
+import { KEY_MISMATCH, PEER_ID_TAKEN, resolveStoreLimits, SWARM_RATE_LIMITED } from './swarmStore.js';
 import type { AnnounceOutcome, StoreStats, SwarmStore, SwarmStoreConfig } from './swarmStore.js';
 
 /** Options of {@link redisStore}: the shared limits plus where in Redis the swarms live. */
@@ -52,7 +54,9 @@ const REFUSALS: Readonly<Record<number, [TrackerError['code'], string]>> = {
   [ANNOUNCE_TOO_MANY_SWARMS]: ['ERR_TRACKER_TOO_MANY_SWARMS', 'tracker is full: too many torrents'],
   [ANNOUNCE_SWARM_FULL]: ['ERR_TRACKER_SWARM_FULL', 'swarm is full: too many peers for this torrent'],
   [ANNOUNCE_TOO_MANY_PEERS]: ['ERR_TRACKER_TOO_MANY_PEERS', 'tracker is full: too many peers'],
-  [ANNOUNCE_KEY_MISMATCH]: ['ERR_TRACKER_BAD_PARAMETER', 'key does not match the one this peer_id announced with'],
+  [ANNOUNCE_KEY_MISMATCH]: ['ERR_TRACKER_BAD_PARAMETER', KEY_MISMATCH],
+  [ANNOUNCE_PEER_ID_TAKEN]: ['ERR_TRACKER_BAD_PARAMETER', PEER_ID_TAKEN],
+  [ANNOUNCE_SWARM_RATE_LIMITED]: ['ERR_TRACKER_SWARM_RATE_LIMITED', SWARM_RATE_LIMITED],
 };
 
 interface Scripts {
@@ -138,16 +142,18 @@ export function redisStore(url: string, config: RedisStoreConfig = {}): RedisSwa
         reply = await scripts.rxAnnounce(
           prefix, toHex(peer.infoHash), toHex(peer.peerId), peer.host, peer.port, peer.seeder ? 1 : 0, peer.event,
           peer.numwant, peer.key === undefined ? '' : toHex(peer.key), now, peerTtlMs, maxSwarms, maxPeersPerSwarm, maxPeers, batch,
+          peer.mayCreateSwarm === false ? 0 : 1,
         );
       } catch (err) {
         throw failed('announce', err);
       }
-      const [code, complete, incomplete, downloaded, picked] = Array.isArray(reply) ? reply : [];
+      const [code, complete, incomplete, downloaded, picked, created] = Array.isArray(reply) ? reply : [];
       const refusal = REFUSALS[Number(code)];
       if (refusal !== undefined) throw new TrackerError(refusal[0], refusal[1]);
       if (code !== ANNOUNCE_OK) throw failed('announce', new Error('unexpected reply'));
       const counts = integers([complete, incomplete, downloaded], 'announce');
-      return { complete: counts[0]!, incomplete: counts[1]!, downloaded: counts[2]!, peers: peersOf(picked) };
+      const outcome = { complete: counts[0]!, incomplete: counts[1]!, downloaded: counts[2]!, peers: peersOf(picked) };
+      return created === 1 ? { ...outcome, created: true } : outcome;
     },
     scrape: async (infoHashes, now): Promise<ScrapeFile[]> => {
       let flat: number[];

@@ -29,9 +29,24 @@ export interface PeerAnnounce {
   /**
    * The client's `key`. Once a peer id announced with one, a move of that peer id to another
    * address must present the same key (that is what `key` is for), so nobody else can hijack it.
+   * A peer id that announced without one stays with its host until it stops or expires: another
+   * host's announce of it (any port, any key, `stopped` too) is refused.
    */
   readonly key?: Uint8Array | undefined;
+  /**
+   * False when the announcer may not create a swarm now (its source spent its budget): an
+   * announce to an unknown info-hash is then refused with `ERR_TRACKER_SWARM_RATE_LIMITED`.
+   * @default true
+   */
+  readonly mayCreateSwarm?: boolean;
 }
+
+/** Failure reason when a source may not create another swarm yet. */
+export const SWARM_RATE_LIMITED = 'too many new torrents from your address; try again later';
+/** Failure reason when a keyed peer id is moved or stopped without its key. */
+export const KEY_MISMATCH = 'key does not match the one this peer_id announced with';
+/** Failure reason when a keyless peer id is announced from another host than its own. */
+export const PEER_ID_TAKEN = 'peer_id is in use from another address; announce with a key to move it';
 
 /** A swarm's counts. */
 export interface SwarmCounts {
@@ -47,6 +62,8 @@ export interface SwarmCounts {
 export interface AnnounceOutcome extends SwarmCounts {
   /** Up to `numwant` other peers, chosen at random; never the announcer itself. */
   readonly peers: readonly ReplyPeer[];
+  /** True when this announce created the swarm (what a per-source creation budget is charged for). */
+  readonly created?: boolean;
 }
 
 /** Totals over the whole store. */
@@ -64,7 +81,7 @@ export interface StoreStats {
  * counts towards `maxSwarms` (its download count may be forgotten with it).
  *
  * Limit violations reject with a `TrackerError` (`ERR_TRACKER_TOO_MANY_SWARMS`,
- * `ERR_TRACKER_SWARM_FULL`, `ERR_TRACKER_TOO_MANY_PEERS`); a peer already in the swarm is always
+ * `ERR_TRACKER_SWARM_FULL`, `ERR_TRACKER_TOO_MANY_PEERS`, `ERR_TRACKER_SWARM_RATE_LIMITED`); a peer already in the swarm is always
  * let back in, and `stopped` never fails.
  */
 export interface SwarmStore {
