@@ -80,8 +80,17 @@ export class Lookup {
     return this.candidates.filter((c) => c.state === 'pending').length;
   }
 
-  /** Rounds: the most hops from a seed to a node that answered, plus one. */
+  /**
+   * Rounds: hops from the seeds to the closest node that answered (a seed that answered is
+   * round 1); 0 while nobody answered.
+   */
   get rounds(): number {
+    const closest = this.candidates.find((c) => c.state === 'answered');
+    return closest === undefined ? 0 : closest.depth + 1;
+  }
+
+  /** The most hops from a seed to any node that answered. */
+  get maxDepth(): number {
     return this.deepest;
   }
 

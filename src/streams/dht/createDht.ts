@@ -13,7 +13,8 @@ import type { NodeId, PeerStoreConfig, QueryLimiterConfig } from '../../protocol
 import { formatPeerAddress } from '../../protocol/peerAddress.js';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
 import type { DhtNode, DhtState } from './dhtNode.js';
-import { lookupSeeds, openDhtNode } from './openDhtNode.js';
+import { lookupSeeds } from './joinDht.js';
+import { openDhtNode } from './openDhtNode.js';
 import { runLookup } from './runLookup.js';
 import type { LookupEvent } from './runLookup.js';
 

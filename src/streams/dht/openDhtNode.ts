@@ -10,11 +10,12 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { Observable, Subscription } from 'rxjs';
 import { DhtError } from '../../errors.js';
 import { NODE_GOOD_FOR_MS, randomNodeId } from '../../protocol/dht/index.js';
-import type { NodeId, NodeInfo } from '../../protocol/dht/index.js';
+import type { NodeId } from '../../protocol/dht/index.js';
 import { normalizeIp, parsePeerAddress } from '../../protocol/peerAddress.js';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
 import { DhtNode } from './dhtNode.js';
 import type { DhtNodeOptions } from './dhtNode.js';
+import { joinDht, lookupSeeds } from './joinDht.js';
 import { runLookup } from './runLookup.js';
 import { loadDhtState, saveDhtState } from './stateFile.js';
 
@@ -49,13 +50,6 @@ function saveSync(path: string, node: DhtNode): void {
   } catch {
     // Saving is best effort: the next start falls back to the bootstrap nodes.
   }
-}
-
-/** Seeds of a lookup: the closest nodes we know, plus the bootstrap nodes while the table is small. */
-export function lookupSeeds(node: DhtNode, target: NodeId, bootstrap: readonly PeerAddress[]): NodeInfo[] {
-  const known = node.table.closest(target, node.table.k);
-  if (known.length >= node.table.k) return known;
-  return [...known, ...bootstrap.map((b) => ({ ...b, id: target }))];
 }
 
 /**
@@ -94,12 +88,9 @@ export function openDhtNode(options: OpenDhtNodeOptions): Observable<{ node: Dht
         const now = options.scheduler.now();
         // Saved nodes start questionable: they must answer before they count as good.
         for (const n of saved?.nodes ?? []) node.table.seen(n, now - NODE_GOOD_FOR_MS);
-        const join = (): void => {
-          jobs.add(runLookup(node!, ownId, 'find_node', lookupSeeds(node!, ownId, bootstrap)).subscribe({
-            complete: () => options.stateFile !== undefined && saveSync(options.stateFile, node!),
-          }));
-        };
-        join();
+        jobs.add(joinDht(node, bootstrap, options.random).subscribe({
+          complete: () => options.stateFile !== undefined && saveSync(options.stateFile, node!),
+        }));
         jobs.add(options.scheduler.schedule(function () {
           for (const target of node!.table.refreshTargets(options.scheduler.now(), options.random)) {
             jobs.add(runLookup(node!, target, 'find_node', lookupSeeds(node!, target, bootstrap)).subscribe());
