@@ -100,7 +100,14 @@ export function randomIdWithPrefix(base: NodeId, bits: number, random: () => num
   return id;
 }
 
-/** Lowercase hex of an id, for map keys and logs. */
+/**
+ * Lowercase hex of an id, for map keys and logs.
+ *
+ * @example
+ * ```ts
+ * idToHex(new Uint8Array(20)); // '0000000000000000000000000000000000000000'
+ * ```
+ */
 export function idToHex(id: NodeId): string {
   return toHex(id);
 }

@@ -14,7 +14,14 @@ import { runLookup } from './runLookup.js';
 /** Bucket-filling lookups run at once while joining. */
 const JOIN_CONCURRENCY = 2;
 
-/** Seeds of a lookup: the closest nodes we know, plus the bootstrap nodes while the table is small. */
+/**
+ * Seeds of a lookup: the closest nodes we know, plus the bootstrap nodes while the table is small.
+ *
+ * @example
+ * ```ts
+ * runLookup(node, infoHash, 'get_peers', lookupSeeds(node, infoHash, [{ host: '127.0.0.1', port: 6881 }]));
+ * ```
+ */
 export function lookupSeeds(node: DhtNode, target: NodeId, bootstrap: readonly PeerAddress[]): NodeInfo[] {
   const known = node.table.closest(target, node.table.k);
   if (known.length >= node.table.k) return known;
