@@ -63,6 +63,14 @@ describe('createDht', function () {
     expect(new Set(peers.map((p) => `${p.host}:${p.port}`)).size).to.equal(peers.length);
   });
 
+  it('addNode pings an address (a PORT message) and keeps it when it answers', async () => {
+    const other = await start();
+    const node = await start({ queryTimeoutMs: 300 });
+    expect(await lastValueFrom(node.dht.addNode(other.address))).to.equal(true);
+    expect(await lastValueFrom(node.dht.addNode({ host: '127.0.0.1', port: 9 }))).to.equal(false);
+    await until(() => node.state().nodes === 1);
+  });
+
   it('findPeers completes empty when nobody announced', async () => {
     const router = await start();
     const leecher = await start({ bootstrap: [router.address] });

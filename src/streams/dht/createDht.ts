@@ -60,6 +60,11 @@ export interface Dht {
   getPeers(infoHash: Uint8Array): Observable<LookupEvent>;
   /** Looks `infoHash` up, then announces `port` (TCP) to the closest nodes; emits once, completes. */
   announce(infoHash: Uint8Array, port: number): Observable<DhtAnnounceResult>;
+  /**
+   * Pings `address` (a peer's BEP 5 PORT message names one); emits whether it answered, then
+   * completes. A node that answers enters the routing table.
+   */
+  addNode(address: PeerAddress): Observable<boolean>;
   /** Snapshots about once a second while subscribed (and the node runs while anyone subscribes). */
   readonly state$: Observable<DhtState>;
 }
@@ -126,6 +131,12 @@ export function createDht(config: DhtConfig = {}): Dht {
       if (!Number.isInteger(tcpPort) || tcpPort < 1 || tcpPort > 65535) throw new DhtError('ERR_DHT_INVALID_ARGUMENT', `bad port ${tcpPort}`);
       return withNode((node, bootstrap) => announceOn(node, bootstrap, infoHash, tcpPort, scheduler));
     },
+    addNode: (address) => withNode((node) => new Observable<boolean>((subscriber) => {
+      node.query(address, { method: 'ping', id: node.id }, (outcome) => {
+        subscriber.next(outcome.type === 'response');
+        subscriber.complete();
+      });
+    })),
     state$: withNode((node) => node.state$),
   };
 }
