@@ -128,6 +128,7 @@ export function createDht(config: DhtConfig = {}): Dht {
       );
     }),
     announce: (infoHash, tcpPort) => {
+      assertNodeId(infoHash, 'infoHash');
       if (!Number.isInteger(tcpPort) || tcpPort < 1 || tcpPort > 65535) throw new DhtError('ERR_DHT_INVALID_ARGUMENT', `bad port ${tcpPort}`);
       return withNode((node, bootstrap) => announceOn(node, bootstrap, infoHash, tcpPort, scheduler));
     },
