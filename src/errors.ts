@@ -406,3 +406,40 @@ export type UiErrorCode = 'ERR_UI_INVALID_ARGUMENT';
 
 /** The SSE middleware or the dashboard configured with an impossible value (thrown at factory time). */
 export class UiError extends RxTorrentError<UiErrorCode> {}
+
+// ---------------------------------------------------------------------------------------------
+// DHT (BEP 5) (src/protocol/dht, src/streams/dht)
+
+/**
+ * Codes of {@link DhtError}.
+ *
+ * A remote node's fault (the packet is dropped or answered with a KRPC error, never a crash):
+ * `ERR_DHT_PACKET_TOO_LARGE` (over 1,500 bytes), `ERR_DHT_BAD_MESSAGE` (not a bencoded dict with
+ * `t` and `y`, or a field of the wrong type or size), `ERR_DHT_BAD_COMPACT` (compact node or peer
+ * info of the wrong length). Ours: `ERR_DHT_INVALID_ARGUMENT` (a programmer error, thrown at
+ * factory time), `ERR_DHT_STATE_FILE` (a routing table file that cannot be read back: ignored,
+ * the bootstrap nodes are used), `ERR_DHT_SOCKET` (the UDP socket failed).
+ */
+export type DhtErrorCode =
+  | 'ERR_DHT_PACKET_TOO_LARGE'
+  | 'ERR_DHT_BAD_MESSAGE'
+  | 'ERR_DHT_BAD_COMPACT'
+  | 'ERR_DHT_INVALID_ARGUMENT'
+  | 'ERR_DHT_STATE_FILE'
+  | 'ERR_DHT_SOCKET';
+
+/**
+ * A bad KRPC packet or a DHT misconfiguration. `transactionId` is set when the packet's `t` could
+ * be read, so a malformed query can still be answered with KRPC error 203.
+ */
+export class DhtError extends RxTorrentError<DhtErrorCode> {
+  constructor(
+    code: DhtErrorCode,
+    message: string,
+    /** The packet's transaction id, when it could be read. */
+    readonly transactionId?: Uint8Array,
+    options?: RxTorrentErrorOptions,
+  ) {
+    super(code, message, options);
+  }
+}

@@ -36,3 +36,4 @@ export * from './streams/peer/index.js';
 export { fromAsyncGenerator } from './streams/fromAsyncGenerator.js';
 export { HashWorkers, defaultHashThreads } from './streams/hash/hashWorkers.js';
 export type { HashWorkersConfig } from './streams/hash/hashWorkers.js';
+export * from './streams/dht/index.js';

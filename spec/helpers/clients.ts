@@ -159,6 +159,8 @@ export interface LtPeerOptions {
   peers?: readonly string[];
   /** Leech only: exit (status 0) right after printing DONE. */
   exitWhenDone?: boolean;
+  /** `IP:PORT`s of DHT nodes: the DHT is on (loopback settings), bootstrapped from these only; a seeder announces every 2 s. */
+  dhtNodes?: readonly string[];
   /** Bytes/s, 0 = unlimited. */
   uploadLimit?: number;
   downloadLimit?: number;
@@ -187,6 +189,7 @@ export function ltPeer(o: LtPeerOptions): ProcessHandle {
   else args.push('--magnet', o.magnet!);
   args.push(o.savePath, '--port', String(o.port));
   for (const peer of o.peers ?? []) args.push('--peer', peer);
+  for (const node of o.dhtNodes ?? []) args.push('--dht-node', node);
   if (o.seedMode) args.push('--seed-mode');
   if (o.exitWhenDone) args.push('--exit-when-done');
   if (o.uploadLimit) args.push('--upload-limit', String(o.uploadLimit));
@@ -197,6 +200,36 @@ export function ltPeer(o: LtPeerOptions): ProcessHandle {
   return startProcess(PYTHON, args, {
     timeoutSec: o.timeoutSec ?? DEFAULT_TIMEOUT_SEC,
     name: o.name ?? `lt-${o.mode}`,
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+  });
+}
+
+/** lt_driver dht: its once-a-second count of DHT nodes; group 1 is the count. */
+export const LT_DHT_NODES = /^DHT_NODES (\d+)$/;
+/** lt_driver dht: a get_peers reply with peers; group 1 is the space-separated `ip:port` list. */
+export const LT_DHT_PEERS = /^DHT_PEERS (.+)$/;
+
+/** Options of {@link ltDhtNode}. */
+export interface LtDhtNodeOptions {
+  /** UDP (and TCP) port: get it from `freeUdpAndTcpPort()`. */
+  port: number;
+  /** `IP:PORT`s to bootstrap from (none: a node others bootstrap from). */
+  dhtNodes?: readonly string[];
+  /** Hex info-hash to look up every 2 s (prints {@link LT_DHT_PEERS}). */
+  getPeers?: string;
+  /** @default 120 */
+  timeoutSec?: number;
+  name?: string;
+}
+
+/** A DHT-only libtorrent node (`lt_driver.py dht`), on loopback settings, never the public routers. */
+export function ltDhtNode(o: LtDhtNodeOptions): ProcessHandle {
+  const args = [LT_DRIVER, 'dht', '--port', String(o.port)];
+  for (const node of o.dhtNodes ?? []) args.push('--dht-node', node);
+  if (o.getPeers !== undefined) args.push('--get-peers', o.getPeers);
+  return startProcess(PYTHON, args, {
+    timeoutSec: o.timeoutSec ?? DEFAULT_TIMEOUT_SEC,
+    name: o.name ?? 'lt-dht',
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
 }

@@ -9,6 +9,11 @@ Subcommands (see spec/helpers/clients.ts for the TypeScript side):
   leech (TORRENT | --magnet URI) SAVE_PATH --port P [--peer IP:PORT ...] [--exit-when-done]
 seed and leech take [--enc forced|enabled|disabled] [--enc-level plaintext|rc4|both] [--prefer-rc4]
 (message stream encryption: in_enc_policy/out_enc_policy, allowed_enc_level; default disabled).
+  dht --port P [--dht-node IP:PORT ...] [--get-peers HEX]
+seed and leech take --dht-node IP:PORT too: the DHT is then on (loopback settings, no public
+routers), bootstrapped from those nodes only; a seeder announces itself every 2 s.
+dht runs a DHT-only node: it prints DHT_NODES <n> once a second and, with --get-peers, looks the
+info-hash up every 2 s and prints DHT_PEERS <ip:port> ... for each reply with peers.
 
 seed/leech print, on stdout and unbuffered:
   LISTENING <port>            once the listen socket is open
@@ -29,6 +34,7 @@ import os
 import signal
 import sys
 import time
+import warnings
 
 import libtorrent as lt
 
@@ -50,11 +56,26 @@ ENC_POLICY = {'forced': 0, 'enabled': 1, 'disabled': 2}
 ENC_LEVEL = {'plaintext': 1, 'rc4': 2, 'both': 3}
 
 
-def session_for(port, upload_limit=0, download_limit=0, enc='disabled', enc_level='both', prefer_rc4=False):
+DHT_ANNOUNCE_EVERY_S = 2
+
+
+def dht_settings(on):
+    """Loopback DHT (INTEROP.md): no public routers, 127.x accepted in routing and searches."""
+    if not on:
+        return {}
+    return {
+        'enable_dht': True, 'dht_bootstrap_nodes': '',
+        'dht_restrict_routing_ips': False, 'dht_restrict_search_ips': False,
+        'dht_ignore_dark_internet': False,
+    }
+
+
+def session_for(port, upload_limit=0, download_limit=0, enc='disabled', enc_level='both', prefer_rc4=False, dht_nodes=None, dht=False):
     cat = lt.alert.category_t
     mask = (cat.error_notification | cat.status_notification | cat.storage_notification
-            | cat.tracker_notification | cat.connect_notification | cat.peer_notification)
-    return lt.session({
+            | cat.tracker_notification | cat.connect_notification | cat.peer_notification
+            | cat.dht_notification | cat.dht_operation_notification)
+    settings = {
         'listen_interfaces': '127.0.0.1:%d' % port,
         'outgoing_interfaces': '127.0.0.1',
         'allow_multiple_connections_per_ip': True,
@@ -72,7 +93,12 @@ def session_for(port, upload_limit=0, download_limit=0, enc='disabled', enc_leve
         'stop_tracker_timeout': 1,
         'upload_rate_limit': upload_limit, 'download_rate_limit': download_limit,
         'alert_mask': mask,
-    })
+    }
+    settings.update(dht_settings(dht or bool(dht_nodes)))
+    ses = lt.session(settings)
+    for node in dht_nodes or []:
+        ses.add_dht_node(parse_peer(node))
+    return ses
 
 
 def parse_peer(s):
@@ -148,7 +174,7 @@ def cmd_transfer(a, seeding):
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    ses = session_for(a.port, a.upload_limit, a.download_limit, a.enc, a.enc_level, a.prefer_rc4)
+    ses = session_for(a.port, a.upload_limit, a.download_limit, a.enc, a.enc_level, a.prefer_rc4, a.dht_node)
     if getattr(a, 'magnet', None):
         atp = lt.parse_magnet_uri(a.magnet)
         save_path = a.args[0]
@@ -170,6 +196,7 @@ def cmd_transfer(a, seeding):
     reconnects = 0
     next_tick = time.time()
     next_reconnect = next_tick + RECONNECT_EVERY_S
+    next_dht_announce = next_tick
     while not stop:
         ses.wait_for_alert(100)
         for al in ses.pop_alerts():
@@ -205,6 +232,9 @@ def cmd_transfer(a, seeding):
                 if not seeding and a.exit_when_done:
                     break
         now = time.time()
+        if a.dht_node and seeding and now >= next_dht_announce:
+            next_dht_announce = now + DHT_ANNOUNCE_EVERY_S
+            h.force_dht_announce()
         if now < next_tick:
             continue
         next_tick = now + 1
@@ -221,6 +251,36 @@ def cmd_transfer(a, seeding):
                 if p not in connected:
                     h.connect_peer(p)
     ses.pause()
+    return 0
+
+
+def cmd_dht(a):
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    warnings.simplefilter('ignore', DeprecationWarning)  # session.status(): dht_nodes has no other home in 2.0's bindings
+    ses = session_for(a.port, dht_nodes=a.dht_node or [], dht=True)
+    target = lt.sha1_hash(bytes.fromhex(a.get_peers)) if a.get_peers else None
+    next_tick = time.time()
+    next_lookup = next_tick
+    while not stop:
+        ses.wait_for_alert(100)
+        for al in ses.pop_alerts():
+            if isinstance(al, lt.listen_succeeded_alert) and str(al.socket_type) == 'udp':
+                out('LISTENING', al.port)
+            elif isinstance(al, lt.dht_get_peers_reply_alert):
+                peers = ['%s:%d' % p for p in al.peers()]
+                if peers:
+                    out('DHT_PEERS', *peers)
+            elif al.category() & lt.alert.category_t.error_notification:
+                err(type(al).__name__, al.message())
+        now = time.time()
+        if target is not None and now >= next_lookup:
+            next_lookup = now + 2
+            ses.dht_get_peers(target)
+        if now >= next_tick:
+            next_tick = now + 1
+            out('DHT_NODES', ses.status().dht_nodes)
     return 0
 
 
@@ -250,18 +310,23 @@ def main():
         s.add_argument('--enc', choices=sorted(ENC_POLICY), default='disabled')
         s.add_argument('--enc-level', choices=sorted(ENC_LEVEL), default='both')
         s.add_argument('--prefer-rc4', action='store_true')
+        s.add_argument('--dht-node', action='append', help='IP:PORT: turn the DHT on, bootstrapped from it')
         if name == 'seed':
             s.add_argument('--seed-mode', action='store_true')
         else:
             s.add_argument('--magnet')
             s.add_argument('--exit-when-done', action='store_true')
+    s = sub.add_parser('dht')
+    s.add_argument('--port', type=int, required=True)
+    s.add_argument('--dht-node', action='append', help='IP:PORT to bootstrap from')
+    s.add_argument('--get-peers', help='hex info-hash to look up every 2 s')
     a = p.parse_args()
     if a.cmd in ('seed', 'leech'):
         want = 1 if getattr(a, 'magnet', None) else 2
         if len(a.args) != want:
             p.error('%s expects %s' % (a.cmd, 'SAVE_PATH' if want == 1 else 'TORRENT SAVE_PATH'))
         return cmd_transfer(a, a.cmd == 'seed')
-    return {'infohash': cmd_infohash, 'create': cmd_create, 'recheck': cmd_recheck}[a.cmd](a)
+    return {'infohash': cmd_infohash, 'create': cmd_create, 'recheck': cmd_recheck, 'dht': cmd_dht}[a.cmd](a)
 
 
 if __name__ == '__main__':

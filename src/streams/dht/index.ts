@@ -1,0 +1,6 @@
+export { createDht } from './createDht.js';
+export type { Dht, DhtConfig, DhtAnnounceResult } from './createDht.js';
+export type { DhtState } from './dhtNode.js';
+export type { LookupEvent } from './runLookup.js';
+export { loadDhtState, saveDhtState } from './stateFile.js';
+export type { DhtSavedState } from './stateFile.js';
