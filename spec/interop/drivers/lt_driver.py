@@ -48,7 +48,7 @@ def session_for(port, upload_limit=0, download_limit=0):
     cat = lt.alert.category_t
     mask = (cat.error_notification | cat.status_notification | cat.storage_notification
             | cat.tracker_notification | cat.connect_notification | cat.peer_notification)
-    return lt.session({
+    ses = lt.session({
         'listen_interfaces': '127.0.0.1:%d' % port,
         'outgoing_interfaces': '127.0.0.1',
         'allow_multiple_connections_per_ip': True,
@@ -66,6 +66,14 @@ def session_for(port, upload_limit=0, download_limit=0):
         'upload_rate_limit': upload_limit, 'download_rate_limit': download_limit,
         'alert_mask': mask,
     })
+    if upload_limit or download_limit:
+        # Peers on local networks (loopback included) are in libtorrent's 'local' peer class,
+        # which the session's rate limits do not cover: put every address in the global class.
+        classes = lt.ip_filter()
+        classes.add_rule('0.0.0.0', '255.255.255.255', 1 << ses.global_peer_class_id)
+        classes.add_rule('::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 1 << ses.global_peer_class_id)
+        ses.set_peer_class_filter(classes)
+    return ses
 
 
 def parse_peer(s):
