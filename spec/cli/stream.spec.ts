@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../helpers/net.js';
 import { filesIdentical, makeTree } from '../helpers/payload.js';
@@ -46,11 +46,8 @@ describe('rxtorrent download --files / --sequential / --serve, info\'s file numb
     const out = join(tmp.path, 'out');
     const run = await runCli(['download', torrent, '-o', out, '--ip', '127.0.0.1', '-p', '0', '--peer', peer, '--no-seed', '--files', '2', '--sequential'], { timeoutMs: 40_000 });
     expect(run.code, run.stderr).to.equal(0);
-    // Until the storage finalizes a torrent with skipped files (issue 20, its storage part), the
-    // wanted file may still carry its staging name.
-    const got = join(out, 'tree', 'c.webm');
-    const final = await stat(got).then(() => got, () => `${got}.part`);
-    expect(await filesIdentical(join(tmp.path, 'tree', 'c.webm'), final)).to.equal(true);
+    expect(await filesIdentical(join(tmp.path, 'tree', 'c.webm'), join(out, 'tree', 'c.webm'))).to.equal(true);
+    expect(await readdir(join(out, 'tree')), 'the skipped files never appear').to.deep.equal(['c.webm']);
   });
 
   it('--serve prints streaming: URL on stderr; a ranged GET of a file answers with its bytes while it downloads', async () => {
