@@ -342,9 +342,12 @@ export class MseError extends RxTorrentError<MseErrorCode> {}
 // Client and sessions (src/streams/client, src/streams/session)
 
 /** Codes of {@link ClientError}. */
-export type ClientErrorCode = 'ERR_CLIENT_DUPLICATE_TORRENT' | 'ERR_CLIENT_INVALID_ARGUMENT' | 'ERR_CLIENT_STOPPED';
+export type ClientErrorCode = 'ERR_CLIENT_DUPLICATE_TORRENT' | 'ERR_CLIENT_INVALID_ARGUMENT' | 'ERR_CLIENT_STOPPED' | 'ERR_CLIENT_ABORTED';
 
-/** Misuse of a client (the same torrent added twice, an impossible option), or a read of a torrent that stopped (`ERR_CLIENT_STOPPED`). */
+/**
+ * Misuse of a client (the same torrent added twice, an impossible option), a read of a torrent
+ * that stopped (`ERR_CLIENT_STOPPED`), or a read its reader gave up (`ERR_CLIENT_ABORTED`).
+ */
 export class ClientError extends RxTorrentError<ClientErrorCode> {}
 
 // ---------------------------------------------------------------------------------------------

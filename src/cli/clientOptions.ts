@@ -76,10 +76,24 @@ export const DASHBOARD_HELP = 'serve a live web dashboard on 127.0.0.1 (default 
  * ```
  */
 export function dashboardPort(value: string | boolean | undefined): number | undefined {
+  return optionalPort(value, '--dashboard');
+}
+
+/**
+ * The port of a `--flag[=PORT]` option (`--dashboard`, `--serve`): undefined when absent, 0 (any
+ * free port) when given without a value.
+ *
+ * @throws {@link UsageError} for a value that is not a port
+ * @example
+ * ```ts
+ * optionalPort(true, '--serve'); // 0
+ * ```
+ */
+export function optionalPort(value: string | boolean | undefined, flag: string): number | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return 0;
-  if (!/^\d{1,5}$/.test(value)) throw new UsageError(`invalid --dashboard port "${value}" (write --dashboard or --dashboard=PORT, e.g. --dashboard=8080)`);
-  return parsePort(value, '--dashboard port');
+  if (!/^\d{1,5}$/.test(value)) throw new UsageError(`invalid ${flag} port "${value}" (write ${flag} or ${flag}=PORT, e.g. ${flag}=8080)`);
+  return parsePort(value, `${flag} port`);
 }
 
 /** Client and session options from the shared options. */

@@ -51,3 +51,23 @@ export function parsePeer(text: string): PeerAddress {
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
+
+/** Most file indices `--files` takes. */
+export const MAX_FILE_LIST = 10_000;
+
+/**
+ * Parses `--files 0,2,5` (indices as `rxtorrent info` numbers them) into sorted distinct indices.
+ *
+ * @throws {@link UsageError} for anything but comma-separated non-negative integers
+ * @example
+ * ```ts
+ * parseFileList('2,0,2'); // [0, 2]
+ * ```
+ */
+export function parseFileList(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length > MAX_FILE_LIST || parts.some((p) => !/^\d{1,7}$/.test(p))) {
+    throw new UsageError(`invalid --files "${text.slice(0, 80)}" (file indices as rxtorrent info numbers them, e.g. --files 0,2)`);
+  }
+  return [...new Set(parts.map(Number))].sort((a, b) => a - b);
+}

@@ -1,7 +1,8 @@
 /**
- * `rxtorrent/ui`: serve any observable as Server-Sent Events (`sse`), and a live web dashboard
- * of session or client states (`createDashboardApp`). Both are koa middleware/apps that never
- * listen by themselves.
+ * `rxtorrent/ui`: serve any observable as Server-Sent Events (`sse`), a live web dashboard
+ * of session or client states (`createDashboardApp`), and the files of running torrents over
+ * HTTP with `Range` while they download (`createStreamApp`). These are koa middleware/apps that
+ * never listen by themselves; `createStreamServer` listens (on loopback by default).
  *
  * @module
  */
@@ -13,6 +14,15 @@ export { asClientState, dashboardState } from './dashboardState.js';
 export type { DashboardSource, DashboardState } from './dashboardState.js';
 export { pollTrackerStats } from './pollTrackerStats.js';
 export type { PollTrackerStatsConfig } from './pollTrackerStats.js';
+export { createStreamApp } from './stream/createStreamApp.js';
+export type { StreamAppConfig } from './stream/createStreamApp.js';
+export { createStreamServer } from './stream/createStreamServer.js';
+export type { StreamServer, StreamServerConfig } from './stream/createStreamServer.js';
+export type { StreamSource } from './stream/streamSource.js';
+export type { StreamIndexEntry } from './stream/streamIndex.js';
+export { decideRange } from './stream/byteRanges.js';
+export type { RangeDecision } from './stream/byteRanges.js';
+export { contentTypeOf } from './stream/contentType.js';
 export { dashboardHtml, DASHBOARD_CSS } from './page/dashboardPage.js';
 export { DASHBOARD_APP_SCRIPT } from './page/dashboardScript.js';
 

@@ -98,6 +98,13 @@ def session_for(port, upload_limit=0, download_limit=0, enc='disabled', enc_leve
     ses = lt.session(settings)
     for node in dht_nodes or []:
         ses.add_dht_node(parse_peer(node))
+    if upload_limit or download_limit:
+        # Peers on local networks (loopback included) are in libtorrent's 'local' peer class,
+        # which the session's rate limits do not cover: put every address in the global class.
+        classes = lt.ip_filter()
+        classes.add_rule('0.0.0.0', '255.255.255.255', 1 << ses.global_peer_class_id)
+        classes.add_rule('::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 1 << ses.global_peer_class_id)
+        ses.set_peer_class_filter(classes)
     return ses
 
 

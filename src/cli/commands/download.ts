@@ -1,7 +1,8 @@
 /**
  * `rxtorrent download <torrent> [-o DIR] [-d DOWNLOADED] [--ip IP] [-p PORT] [--peer ADDR]...
- * [--max-peers N] [--no-seed] [--hash-threads N] [--json] [--dashboard[=PORT]]`. Without `-d` it downloads then
- * keeps seeding; with `-d` it seeds the given content at once (the seed's contract).
+ * [--max-peers N] [--no-seed] [--hash-threads N] [--files LIST] [--sequential] [--serve[=PORT]]
+ * [--json] [--dashboard[=PORT]]`. Without `-d` it downloads then keeps seeding; with `-d` it
+ * seeds the given content at once (the seed's contract).
  *
  * @module
  */
@@ -28,7 +29,10 @@ export function downloadCommand(): Command {
       .option('--no-seed', 'exit when the download completes')
       .option('--save-torrent <file>', 'for a magnet link: write the .torrent once the metadata is fetched')
       .option('--metadata-timeout <seconds>', 'for a magnet link: give up when no peer sent the metadata in this time (0: wait)', '0')
-      .option('--hash-threads <n>', 'worker threads that check piece hashes (0: on the main thread)', '0'),
+      .option('--hash-threads <n>', 'worker threads that check piece hashes (0: on the main thread)', '0')
+      .option('--files <list>', 'download only these files, e.g. 0,2 (indices as rxtorrent info prints them)')
+      .option('--sequential', 'fetch pieces in order instead of rarest first')
+      .option('--serve [port]', 'stream the files over HTTP on 127.0.0.1 while they download (default port: any free one) and print the URL'),
   ).action(async (source: string, options: DownloadOptions) => {
     // Tuned before the library loads: its modules alone would grow the young generation.
     holdYoungGeneration();

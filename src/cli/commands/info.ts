@@ -70,7 +70,8 @@ export function torrentJson(t: Torrent) {
     multiFile: t.multiFile,
     private: t.private,
     hybrid: t.hybrid,
-    files: t.files.map((f) => ({ path: f.relativePath, length: f.length, offset: f.offset, pad: f.pad })),
+    // `index`: the number `download --files` and the stream server use (pad files have none).
+    files: withIndices(t.files).map(({ file: f, index }) => ({ index, path: f.relativePath, length: f.length, offset: f.offset, pad: f.pad })),
     trackers: t.announce,
     urlList: t.urlList,
     comment: t.comment,
@@ -78,6 +79,12 @@ export function torrentJson(t: Torrent) {
     creationDate: t.creationDate?.toISOString(),
     magnet: magnetOf(t),
   };
+}
+
+/** Each file with its index among the files that are not padding (undefined for pad files). */
+function withIndices(files: Torrent['files']): { file: Torrent['files'][number]; index: number | undefined }[] {
+  let next = 0;
+  return files.map((file) => ({ file, index: file.pad ? undefined : next++ }));
 }
 
 function describeTorrent(t: Torrent): string {
@@ -89,8 +96,8 @@ function describeTorrent(t: Torrent): string {
     ['version', VERSION_TEXT[String(t.version)]!],
     ['size', `${formatBytes(t.length)} (${t.length} bytes)`],
     ['pieces', `${t.pieceCount} × ${formatBytes(t.pieceLength)}`],
-    ['files', String(files.length)],
-    ...files.map((f) => ['', `${formatBytes(f.length).padStart(10)}  ${f.relativePath}`]),
+    ['files', `${files.length} (numbered for download --files)`],
+    ...files.map((f, i) => ['', `${String(i).padStart(4)}  ${formatBytes(f.length).padStart(10)}  ${f.relativePath}`]),
     ...t.announce.map((tier, i) => [i === 0 ? 'trackers' : '', `tier ${i + 1}: ${tier.join(' ')}`]),
     ['private', t.private ? 'yes' : 'no'],
     ...(t.comment === undefined ? [] : [['comment', t.comment]]),

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { BehaviorSubject, filter, firstValueFrom, map, merge, ReplaySubject, Subject } from 'rxjs';
+import { BehaviorSubject, EmptyError, filter, firstValueFrom, fromEvent, map, merge, NEVER, of, ReplaySubject, Subject, take, takeUntil, type Observable } from 'rxjs';
 import { ClientError } from '../../errors.js';
 import type { Priority, RangePriority } from '../../protocol/scheduler/pieceLevels.js';
 import type { ReaderPosition } from '../../protocol/scheduler/readahead.js';
@@ -103,16 +103,22 @@ export class HandleControl implements SessionControl {
     this.stopped$.complete();
   }
 
-  /** The session's pieces, once known; rejects once the session stopped. */
-  pieces(): Promise<TorrentAccess> {
-    return firstValueFrom(this.access);
+  /** The session's pieces, once known; rejects once the session stopped, or when `signal` aborts. */
+  pieces(signal?: AbortSignal): Promise<TorrentAccess> {
+    return firstValueFrom(this.access.pipe(takeUntil(aborted(signal)))).catch((err: unknown) => {
+      throw err instanceof EmptyError ? new ClientError('ERR_CLIENT_ABORTED', 'the read was aborted') : err;
+    });
   }
 
-  /** Resolves once piece `index` is written; rejects if the session stops first. */
-  async written(access: TorrentAccess, index: number): Promise<void> {
+  /** Resolves once piece `index` is written; rejects if the session stops (or `signal` aborts) first. */
+  async written(access: TorrentAccess, index: number, signal?: AbortSignal): Promise<void> {
     if (access.has(index)) return;
     if (this.ended !== undefined) throw this.ended;
-    const arrived = await firstValueFrom(merge(access.written$.pipe(filter((i) => i === index)), this.stopped$.pipe(map(() => -1))), { defaultValue: -1 });
+    const arrived = await firstValueFrom(
+      merge(access.written$.pipe(filter((i) => i === index)), this.stopped$.pipe(map(() => -1)), aborted(signal).pipe(map(() => -2))),
+      { defaultValue: -1 },
+    );
+    if (arrived === -2) throw new ClientError('ERR_CLIENT_ABORTED', 'the read was aborted');
     if (arrived === -1 || !access.has(index)) throw this.ended ?? new ClientError('ERR_CLIENT_STOPPED', 'the torrent stopped');
   }
 
@@ -138,4 +144,11 @@ export class HandleControl implements SessionControl {
   get readers(): readonly ReaderPosition[] {
     return this.readers$.value;
   }
+}
+
+/** Emits once when `signal` aborts (at once if it has); never without a signal. */
+function aborted(signal: AbortSignal | undefined): Observable<unknown> {
+  if (signal === undefined) return NEVER;
+  if (signal.aborted) return of(undefined);
+  return fromEvent(signal, 'abort').pipe(take(1));
 }

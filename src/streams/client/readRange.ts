@@ -29,15 +29,18 @@ export const READ_CHUNK_BYTES = 256 * 1024;
  * across a piece boundary). Waits for the torrent (a magnet's metadata, the recheck), then for
  * each piece.
  *
+ * `signal` ends a wait at once (an async generator's `return()` would wait for the pending piece).
+ *
  * @throws {@link ClientError} `ERR_CLIENT_INVALID_ARGUMENT` for a file or range that does not
- *   exist; `ERR_CLIENT_STOPPED` (or the session's error) when the session stops first
+ *   exist; `ERR_CLIENT_STOPPED` (or the session's error) when the session stops first;
+ *   `ERR_CLIENT_ABORTED` when `signal` aborts
  * @example
  * ```ts
  * for await (const chunk of readRange(control, 0, { start: 0, end: 1024 })) console.log(chunk.length);
  * ```
  */
-export async function* readRange(control: HandleControl, file: number, range: ByteRange = {}): AsyncGenerator<Uint8Array, void, undefined> {
-  const access = await control.pieces();
+export async function* readRange(control: HandleControl, file: number, range: ByteRange = {}, signal?: AbortSignal): AsyncGenerator<Uint8Array, void, undefined> {
+  const access = await control.pieces(signal);
   const { torrent } = access;
   const target = visibleFiles(torrent)[file];
   if (target === undefined) throw new ClientError('ERR_CLIENT_INVALID_ARGUMENT', `no file ${file} in this torrent (${visibleFiles(torrent).length} files)`);
@@ -53,7 +56,7 @@ export async function* readRange(control: HandleControl, file: number, range: By
   try {
     while (position < stop) {
       const index = Math.floor(position / torrent.pieceLength);
-      await control.written(access, index);
+      await control.written(access, index, signal);
       const pieceStart = index * torrent.pieceLength;
       const chunkEnd = Math.min(stop, pieceStart + pieceSize(torrent, index), position + READ_CHUNK_BYTES);
       const chunk = await access.readBlock(index, position - pieceStart, chunkEnd - position);
@@ -81,18 +84,20 @@ export async function* readRange(control: HandleControl, file: number, range: By
  */
 export function readRange$(control: HandleControl, file: number, range?: ByteRange): Observable<Uint8Array> {
   return new Observable<Uint8Array>((subscriber) => {
-    const chunks = readRange(control, file, range);
+    const abort = new AbortController();
+    const chunks = readRange(control, file, range, abort.signal);
     let stopped = false;
     void (async () => {
       try {
         for (let next = await chunks.next(); !next.done && !stopped; next = await chunks.next()) subscriber.next(next.value);
         subscriber.complete();
       } catch (err) {
-        subscriber.error(err);
+        if (!stopped) subscriber.error(err);
       }
     })();
     return () => {
       stopped = true;
+      abort.abort();
       void chunks.return(undefined);
     };
   });
@@ -108,11 +113,27 @@ export function readRange$(control: HandleControl, file: number, range?: ByteRan
  * ```
  */
 export function readRangeStream(control: HandleControl, file: number, range?: ByteRange): Readable {
-  const chunks = readRange(control, file, range);
-  return Readable.from(
-    (async function* () {
-      for await (const chunk of chunks) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    })(),
-    { objectMode: false, highWaterMark: READ_CHUNK_BYTES },
-  );
+  const abort = new AbortController();
+  const chunks = readRange(control, file, range, abort.signal);
+  return new Readable({
+    highWaterMark: READ_CHUNK_BYTES,
+    read() {
+      chunks.next().then(
+        (next) => {
+          if (this.destroyed) return;
+          if (next.done) this.push(null);
+          else this.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+        },
+        (err: unknown) => {
+          if (!this.destroyed) this.destroy(err as Error);
+        },
+      );
+    },
+    destroy(err, callback) {
+      // Destroyed mid-wait (a reader that hung up): the wait ends now, and with it the readahead.
+      abort.abort();
+      void chunks.return(undefined).catch(() => undefined);
+      callback(err);
+    },
+  });
 }

@@ -8,6 +8,7 @@
 import type { Readable } from 'node:stream';
 import { EmptyError, filter, firstValueFrom, ReplaySubject, type Observable } from 'rxjs';
 import { ClientError } from '../../errors.js';
+import type { Torrent } from '../../protocol/metainfo/index.js';
 import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
 import type { SessionControl } from '../session/sessionControl.js';
 import type { SessionState } from '../session/sessionState.js';
@@ -24,6 +25,11 @@ export interface TorrentHandle {
    * Subscribing starts and stops nothing.
    */
   readonly state$: Observable<SessionState>;
+  /**
+   * Resolves with the torrent once its pieces can be read (at once for a `.torrent` after its
+   * recheck; after the metadata for a magnet link); rejects (`ERR_CLIENT_STOPPED`) if it stops first.
+   */
+  torrent(): Promise<Torrent>;
   /** Resolves with the first state in which every wanted byte is had; rejects if it stops or fails first. */
   done(): Promise<SessionState>;
   /** Sets a file's priority (files as `rxtorrent info` numbers them): `'skip'` files are not fetched. */
@@ -65,6 +71,7 @@ export function startHandle(infoHash: string, run: (control: SessionControl) => 
   return {
     infoHash,
     state$: states.asObservable(),
+    torrent: () => control.pieces().then((access) => access.torrent),
     done: () =>
       firstValueFrom(states.pipe(filter((s) => s.status === 'seeding' || s.status === 'done'))).catch((err: unknown) => {
         throw err instanceof EmptyError ? new ClientError('ERR_CLIENT_STOPPED', 'the torrent stopped before it was done') : err;
