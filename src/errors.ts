@@ -129,7 +129,8 @@ export type CreateTorrentErrorCode =
   | 'ERR_CREATE_BAD_PIECE_LENGTH'
   | 'ERR_CREATE_BAD_TRACKER'
   | 'ERR_CREATE_CHANGED'
-  | 'ERR_CREATE_READ_FAILED';
+  | 'ERR_CREATE_READ_FAILED'
+  | 'ERR_CREATE_OUTPUT_EXISTS';
 
 /** A torrent could not be created from the given files. */
 export class CreateTorrentError extends RxTorrentError<CreateTorrentErrorCode> {}

@@ -58,6 +58,17 @@ describe('rxtorrent create / info (CLI)', () => {
     });
   }
 
+  it('create refuses an existing output before hashing anything (ERR_CREATE_OUTPUT_EXISTS), and --force overwrites it', async () => {
+    await writeFile(join(dir, 'taken.torrent'), 'not mine');
+    const refused = await runCli(['create', 'album', '-o', 'taken.torrent'], { cwd: dir });
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.not.match(/hashing/);
+    expect(refused.stderr.trim()).to.match(/^rxtorrent: ERR_CREATE_OUTPUT_EXISTS: taken\.torrent exists \(use --force/);
+    const forced = await runCli(['create', 'album', '-o', 'taken.torrent', '--force'], { cwd: dir });
+    expect(forced.code, forced.stderr).to.equal(0);
+    expect(parseMetainfo(await readFile(join(dir, 'taken.torrent'))).name).to.equal('album');
+  });
+
   it('create refuses --v2 with --hybrid', async () => {
     expect((await runCli(['create', 'album', '--v2', '--hybrid', '-o', 'x.torrent'], { cwd: dir })).code).to.equal(2);
   });

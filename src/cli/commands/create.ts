@@ -4,7 +4,9 @@
  * @module
  */
 import { Command, Option } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { CreateTorrentError } from '../../errors.js';
 import { lastValueFrom, tap } from 'rxjs';
 import { magnetOf } from '../../protocol/metainfo/index.js';
 import { createTorrent } from '../../streams/create/createTorrent.js';
@@ -20,6 +22,7 @@ interface CreateOptions {
   comment?: string;
   v2?: boolean;
   hybrid?: boolean;
+  force?: boolean;
 }
 
 /**
@@ -41,9 +44,15 @@ export function createCommand(): Command {
     .option('--comment <text>', 'free-text comment')
     .addOption(new Option('--v2', 'BitTorrent v2 only (BEP 52): per-file SHA-256 Merkle trees').conflicts('hybrid'))
     .option('--hybrid', 'v1 and v2 in one torrent (BEP 52 + BEP 47 pad files): usable by every client')
+    .option('-f, --force', 'overwrite the output file if it exists')
     .action(async (path: string, options: CreateOptions) => {
       const pieceLength = options.pieceLength === undefined ? undefined : parseSize(options.pieceLength, 'piece length');
       const version = options.v2 === true ? 'v2' : options.hybrid === true ? 'hybrid' : 'v1';
+      // The output is checked before hashing, not after an hour of it.
+      const output = options.output ?? `${basename(resolve(path))}.torrent`;
+      if (options.force !== true && (await stat(output).then(() => true, () => false))) {
+        throw new CreateTorrentError('ERR_CREATE_OUTPUT_EXISTS', `${output} exists (use --force to overwrite it)`);
+      }
       const started = Date.now();
       const view = progressView({ stream: process.stderr, label: 'hashing' });
       const done = await lastValueFrom(
@@ -61,8 +70,7 @@ export function createCommand(): Command {
       );
       view.finish();
       if (done.type !== 'done') return;
-      const output = options.output ?? `${done.torrent.name}.torrent`;
-      await writeFile(output, done.bytes, { flag: 'wx' });
+      await writeFile(output, done.bytes, { flag: options.force === true ? 'w' : 'wx' });
       const t = done.torrent;
       process.stdout.write(
         `created ${output}: ${t.name}, ${formatBytes(t.length)}, ${t.pieceCount} pieces of ${formatBytes(t.pieceLength)}\n` +
