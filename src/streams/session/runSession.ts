@@ -151,7 +151,6 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
       }));
     };
 
-    /** The torrent's flows, once its storage is open and its pieces known. */
     /** A download that names no file priorities takes those its resume record remembers. */
     const runTorrent = (t: Torrent, path: string): void => {
       if (config.files !== undefined || config.mode === 'seed' || components.storage !== undefined) return startFlows(t, path, config.files);
