@@ -84,10 +84,9 @@ function dialOnce(
 ): Observable<PeerConnection> {
   return new Observable<PeerConnection>((subscriber) => {
     const limiter = options.limiter ?? new ConnectionLimiter({ maxPeers: Infinity });
-    const refusal = limiter.refusal(address.host);
-    const slot = refusal === undefined ? limiter.acquire(address.host) : undefined;
-    if (slot === undefined) {
-      subscriber.error(refusal ?? new PeerError('ERR_PEER_OVER_CAP', `at the cap of ${limiter.maxPeers} connections`));
+    const slot = limiter.admit(address.host);
+    if (slot instanceof PeerError) {
+      subscriber.error(slot);
       return undefined;
     }
     const where = formatPeerAddress(address);

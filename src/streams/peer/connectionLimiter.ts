@@ -97,10 +97,20 @@ export class ConnectionLimiter {
 
   /**
    * Takes a place under the cap (and under the cap of `host`, when given).
-   * @returns the slot, or undefined when a cap is reached ({@link ConnectionLimiter.refusal} says which)
+   * @returns the slot, or undefined when a cap is reached ({@link ConnectionLimiter.admit} says which)
    */
   acquire(host?: string): ConnectionSlot | undefined {
-    if (this.refusal(host) !== undefined) return undefined;
+    const admitted = this.admit(host);
+    return admitted instanceof PeerError ? undefined : admitted;
+  }
+
+  /**
+   * {@link ConnectionLimiter.acquire}, or why not: the one check dials and accepts go through.
+   * @returns the slot, or the `ERR_PEER_OVER_CAP` / `ERR_PEER_OVER_ADDRESS_CAP` error
+   */
+  admit(host?: string): ConnectionSlot | PeerError {
+    const refused = this.refusal(host);
+    if (refused !== undefined) return refused;
     this.#open++;
     const hostKey = this.#hostKey(host);
     if (hostKey !== undefined) this.#perHost.set(hostKey, (this.#perHost.get(hostKey) ?? 0) + 1);

@@ -87,11 +87,10 @@ export function listenForPeers(options: ListenForPeersOptions): Observable<Liste
 
     const accept = (socket: Socket): void => {
       const address = remoteAddress(socket);
-      const refusal = limiter.refusal(address.host);
-      const slot = refusal === undefined ? limiter.acquire(address.host) : undefined;
-      if (slot === undefined) {
+      const slot = limiter.admit(address.host);
+      if (slot instanceof PeerError) {
         socket.on('error', () => undefined).destroy();
-        subscriber.next({ type: 'refused', address, error: refusal ?? new PeerError('ERR_PEER_OVER_CAP', `at the cap of ${limiter.maxPeers} connections`) });
+        subscriber.next({ type: 'refused', address, error: slot });
         return;
       }
       let connected = false;
