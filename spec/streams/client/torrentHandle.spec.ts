@@ -9,13 +9,12 @@ import { createClient } from '../../../src/streams/client/createClient.js';
 import { startHandle, type TorrentHandle } from '../../../src/streams/client/torrentHandle.js';
 import { torrentSession } from '../../../src/streams/session/torrentSession.js';
 import { magnetSession } from '../../../src/streams/session/magnetSession.js';
-import { decodeMetadataMessage, encodeMetadataMessage, METADATA_PIECE_LENGTH } from '../../../src/protocol/extensions/index.js';
 import { memoryStorage } from '../../../src/streams/storage/index.js';
 import type { SessionState } from '../../../src/streams/session/sessionState.js';
 import { seededRandom } from '../../helpers/random.js';
 import { useTempDir } from '../../helpers/tmp.js';
 import { content, hashes } from '../../protocol/metainfo/fixtures.js';
-import { fakePort, ScriptedPeer, VirtualClock, type PeerScript } from '../session/fakes.js';
+import { fakePort, METADATA_ID, ScriptedPeer, servingMetadata, VirtualClock, type PeerScript } from '../session/fakes.js';
 
 const PIECE = 32 * 1024;
 
@@ -124,17 +123,10 @@ describe('TorrentHandle', () => {
     const { torrent, data } = fixture();
     const clock = new VirtualClock();
     const address: PeerAddress = { host: '127.0.0.2', port: 6881 };
-    const pieces = seederScript(torrent, data);
-    const script: PeerScript = (m) => {
-      if (m.type !== 'extended' || m.id !== 5) return pieces(m, undefined as never);
-      const request = decodeMetadataMessage(m.payload, { metadataSize: torrent.infoBytes.length });
-      if (request?.type !== 'request') return [];
-      const chunk = torrent.infoBytes.subarray(request.piece * METADATA_PIECE_LENGTH, (request.piece + 1) * METADATA_PIECE_LENGTH);
-      return [{ type: 'extended', id: 1, payload: encodeMetadataMessage({ type: 'data', piece: request.piece, totalSize: torrent.infoBytes.length, data: chunk }) }];
-    };
+    const script = servingMetadata(torrent, seederScript(torrent, data));
     const port = fakePort(new Map([['127.0.0.2:6881', () => {
       const peer = new ScriptedPeer(address, generatePeerId(), script, { infoHash: torrent.infoHashBytes, scheduler: clock.scheduler, latencyMs: 20, greeting: [{ type: 'have-all' }] });
-      peer.extendedHandshake = { extensions: { ut_metadata: 5 }, metadataSize: torrent.infoBytes.length };
+      peer.extendedHandshake = { extensions: { ut_metadata: METADATA_ID }, metadataSize: torrent.infoBytes.length };
       return peer;
     }]]), generatePeerId());
     const link = parseMagnet(magnetOf({ ...torrent, announce: [] }));

@@ -3,6 +3,8 @@
  * message a peer sends and receives recorded, every reply decided by a small script.
  */
 import { Observable, of, ReplaySubject, Subject, VirtualAction, VirtualTimeScheduler, type SchedulerLike, type Subscriber } from 'rxjs';
+import { decodeMetadataMessage, encodeMetadataMessage, METADATA_PIECE_LENGTH } from '../../../src/protocol/extensions/index.js';
+import type { Torrent } from '../../../src/protocol/metainfo/index.js';
 import type { PeerAddress } from '../../../src/protocol/peerAddress.js';
 import { formatPeerAddress } from '../../../src/protocol/peerAddress.js';
 import type { ExtendedHandshake, PeerExtensions, WireLimits, WireMessage } from '../../../src/protocol/wire/index.js';
@@ -11,6 +13,23 @@ import type { SwarmPort } from '../../../src/streams/session/sessionConfig.js';
 
 /** What a scripted peer does when we send it something: the messages it answers with. */
 export type PeerScript = (message: WireMessage, peer: ScriptedPeer) => readonly WireMessage[];
+
+/** The ut_metadata id a {@link servingMetadata} peer announces (set it in its `extendedHandshake`). */
+export const METADATA_ID = 5;
+
+/**
+ * `script`, answering BEP 9 metadata requests from `torrent`'s info dict first (our side's
+ * ut_metadata id is 1): a seeder a magnet download can fetch the metadata from.
+ */
+export function servingMetadata(torrent: Torrent, script: PeerScript): PeerScript {
+  return (message, peer) => {
+    if (message.type !== 'extended' || message.id !== METADATA_ID) return script(message, peer);
+    const request = decodeMetadataMessage(message.payload, { metadataSize: torrent.infoBytes.length });
+    if (request?.type !== 'request') return [];
+    const chunk = torrent.infoBytes.subarray(request.piece * METADATA_PIECE_LENGTH, (request.piece + 1) * METADATA_PIECE_LENGTH);
+    return [{ type: 'extended', id: 1, payload: encodeMetadataMessage({ type: 'data', piece: request.piece, totalSize: torrent.infoBytes.length, data: chunk }) }];
+  };
+}
 
 /** A {@link PeerConnection} whose other end is a script. */
 export class ScriptedPeer implements PeerConnection {

@@ -6,12 +6,12 @@ import { generatePeerId, type WireMessage } from '../../../src/protocol/wire/ind
 import type { SessionState } from '../../../src/streams/session/sessionState.js';
 import { torrentSession } from '../../../src/streams/session/torrentSession.js';
 import { magnetSession } from '../../../src/streams/session/magnetSession.js';
-import { encodeMetadataMessage, decodeMetadataMessage, metadataPieceCount, METADATA_PIECE_LENGTH } from '../../../src/protocol/extensions/index.js';
+import { metadataPieceCount } from '../../../src/protocol/extensions/index.js';
 import { magnetOf, parseMagnet } from '../../../src/protocol/metainfo/index.js';
 import { memoryStorage, type MemoryStorage } from '../../../src/streams/storage/index.js';
 import { seededRandom } from '../../helpers/random.js';
 import { content, hashes } from '../../protocol/metainfo/fixtures.js';
-import { fakePort, ScriptedPeer, VirtualClock, type FakePort, type PeerScript } from './fakes.js';
+import { fakePort, METADATA_ID, ScriptedPeer, servingMetadata, VirtualClock, type FakePort, type PeerScript } from './fakes.js';
 
 const PIECE_LENGTH = 32 * 1024;
 const PIECES = 24;
@@ -145,19 +145,12 @@ describe('runSession: a whole session in virtual time, against scripted peers', 
     const { torrent, data } = fixture();
     const clock = new VirtualClock();
     const address: PeerAddress = { host: '127.0.0.2', port: 6881 };
-    const pieces = seederScript(torrent, data);
-    const script: PeerScript = (message) => {
-      if (message.type !== 'extended' || message.id !== 5) return pieces(message, undefined as never);
-      const request = decodeMetadataMessage(message.payload, { metadataSize: torrent.infoBytes.length });
-      if (request?.type !== 'request') return [];
-      const chunk = torrent.infoBytes.subarray(request.piece * METADATA_PIECE_LENGTH, (request.piece + 1) * METADATA_PIECE_LENGTH);
-      return [{ type: 'extended', id: 1, payload: encodeMetadataMessage({ type: 'data', piece: request.piece, totalSize: torrent.infoBytes.length, data: chunk }) }];
-    };
+    const script = servingMetadata(torrent, seederScript(torrent, data));
     const made: ScriptedPeer[] = [];
     const port = fakePort(new Map([[formatPeerAddress(address), () => {
       // It says what it has before we know how many pieces there are.
       const peer = new ScriptedPeer(address, generatePeerId(), script, { infoHash: torrent.infoHashBytes, scheduler: clock.scheduler, greeting: [{ type: 'have-all' }] });
-      peer.extendedHandshake = { extensions: { ut_metadata: 5 }, metadataSize: torrent.infoBytes.length };
+      peer.extendedHandshake = { extensions: { ut_metadata: METADATA_ID }, metadataSize: torrent.infoBytes.length };
       made.push(peer);
       return peer;
     }]]), generatePeerId());
