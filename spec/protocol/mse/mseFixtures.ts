@@ -1,4 +1,5 @@
 /** Helpers for MSE specs: a seeded byte source and a hand-driven handshake pair. */
+import { concat } from '../wire/wireFixtures.js';
 import { MseHandshake, type CryptoMethod, type MseResult, type MseStep } from '../../../src/protocol/mse/index.js';
 import { req2Hash } from '../../../src/protocol/mse/index.js';
 import { equalBytes } from '../../../src/protocol/bytes.js';
@@ -12,16 +13,8 @@ export function seededBytes(seed: number): (length: number) => Uint8Array {
 
 export const SKEY = new Uint8Array(20).fill(0xab);
 
-/** Concatenates byte arrays. */
-export function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** Concatenates byte arrays (the wire fixtures' `concat`). */
+export const join = concat;
 
 /** Feeds `bytes` in pieces cut at `cuts`, collecting what is sent and the result. */
 export function feed(side: MseHandshake, bytes: Uint8Array, cuts: readonly number[] = []): { send: Uint8Array; done?: MseResult } {
