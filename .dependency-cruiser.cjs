@@ -7,7 +7,7 @@ module.exports = {
       comment: 'src/protocol: no rxjs and no Node I/O; node:crypto (SHA-1) is the one Node import.',
       severity: 'error',
       from: { path: '^src/protocol' },
-      to: { pathNot: ['^src/protocol/', '^src/errors\\.ts$', 'node_modules/bencode/', '^(node:)?crypto$'] },
+      to: { pathNot: ['^src/protocol/', '^src/errors(\\.ts$|/)', 'node_modules/bencode/', '^(node:)?crypto$'] },
     },
     { name: 'operators-no-io', severity: 'error', from: { path: '^src/operators' },
       to: { path: '^src/(streams|tracker|cli|ui)/' } },
