@@ -5,6 +5,7 @@ import { freePort } from '../helpers/net.js';
 import { filesIdentical, makeTree } from '../helpers/payload.js';
 import { startProcess, stopAllAfterEach } from '../helpers/proc.js';
 import { useTempDir } from '../helpers/tmp.js';
+import { until } from '../helpers/until.js';
 import { CLI, runCli } from './run.js';
 
 const TREE = { 'a.bin': 300_000, 'b.txt': 100_000, 'c.webm': 1_000_000 };
@@ -56,7 +57,12 @@ describe('rxtorrent download --files / --sequential / --serve, info\'s file numb
       timeoutSec: 60, name: 'rxtorrent-serve',
     });
     const [, url] = await leecher.waitForLine(/^streaming: (http:\/\/127\.0\.0\.1:\d+\/)$/, 20_000);
-    const index = (await (await fetch(new URL('index.json', url)).then((r) => r)).json()) as { torrents: { infoHash: string; files: { url: string }[] }[] };
+    type Index = { torrents: { infoHash: string; files: { url: string }[] }[] };
+    let index: Index = { torrents: [] };
+    await until(async () => {
+      index = (await (await fetch(new URL('index.json', url))).json()) as Index;
+      return index.torrents[0]?.files.length === 3;
+    }, 10_000, 'index.json never listed the files (it lists them once the recheck is done)');
     expect(index.torrents[0]!.infoHash).to.equal(info.infoHash);
     const fileUrl = new URL(index.torrents[0]!.files[2]!.url, url);
     expect(fileUrl.pathname).to.equal(`/${info.infoHash}/2/c.webm`);

@@ -4,6 +4,7 @@ import type { Observable, Subscription } from 'rxjs';
 import { Bitfield, generatePeerId } from '../../../src/protocol/wire/index.js';
 import type { ListenerEvent, ListenForPeersOptions, PeerConnection, TorrentPeerOptions } from '../../../src/streams/peer/index.js';
 import { listenForPeers } from '../../../src/streams/peer/index.js';
+export { until } from '../../helpers/until.js';
 
 export const PIECES = 20;
 export const INFO_HASH = new Uint8Array(20).fill(0xab);
@@ -123,16 +124,6 @@ export function received(socket: Socket): { bytes(): Uint8Array } {
   socket.on('data', (c: Buffer) => chunks.push(c));
   return { bytes: () => new Uint8Array(Buffer.concat(chunks)) };
 }
-
-/** Waits until `predicate` holds, polling every 5 ms, up to `ms`. */
-export async function until(predicate: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 
 /** Records what an observable emits and how it ends. */
 export function record<T>(obs: Observable<T>): { items: T[]; end: Promise<unknown>; subscription: Subscription } {

@@ -16,6 +16,7 @@ import type { SessionConfig } from '../../../src/streams/session/sessionConfig.j
 import type { SessionState } from '../../../src/streams/session/sessionState.js';
 import type { PieceStorage } from '../../../src/streams/storage/index.js';
 import { payloadBytes } from '../../helpers/payload.js';
+export { until } from '../../helpers/until.js';
 import { hashes } from '../../protocol/metainfo/fixtures.js';
 
 /** A single-file torrent over deterministic bytes, and those bytes. */
@@ -353,15 +354,6 @@ export async function countingProxy(target: number): Promise<CountingProxy> {
         server.close(() => r());
       }),
   };
-}
-
-/** Polls `predicate` every 20 ms until it holds; throws `message` after `ms`. */
-export async function until(predicate: () => boolean, ms: number, message = 'condition not met in time'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(message);
-    await pause(20);
-  }
 }
 
 /** Resolves after `ms` (only to watch that something does NOT happen for a while). */

@@ -4,6 +4,7 @@ import { UiError } from '../../../src/errors.js';
 import type { Torrent } from '../../../src/protocol/metainfo/index.js';
 import type { TorrentHandle } from '../../../src/streams/client/torrentHandle.js';
 import { createStreamApp, createStreamServer, type StreamServer } from '../../../src/ui/index.js';
+import { until } from '../../helpers/until.js';
 import { gatedDownload, PIECE, seedingHandle, streamTorrent } from './streamFixture.js';
 
 interface Reply {
@@ -24,15 +25,6 @@ function request(url: string, options: { method?: string; headers?: Record<strin
     req.on('error', reject);
     req.end();
   });
-}
-
-/** Waits (bounded) until `check` holds, polling every few ms. */
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('createStreamServer (HTTP with Range over a torrent handle)', function () {

@@ -10,7 +10,7 @@ import type { ServedTorrent } from './streamSource.js';
 /** One torrent in the index. */
 export interface StreamIndexEntry {
   readonly infoHash: string;
-  /** Undefined while the metadata is fetched. */
+  /** Undefined (and `files` empty) while the metadata is fetched or the files on disk are checked. */
   readonly name: string | undefined;
   readonly files: readonly { readonly index: number; readonly path: string; readonly length: number; readonly url: string }[];
 }
@@ -60,7 +60,7 @@ const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#
 export function streamIndexHtml(entries: readonly StreamIndexEntry[]): string {
   const sections = entries.map((t) => {
     const items = t.files.map((f) => `<li><a href="${escapeHtml(f.url)}">${f.index}: ${escapeHtml(f.path)}</a> (${f.length} bytes)</li>`);
-    const body = t.name === undefined ? '<p>fetching metadata…</p>' : `<ul>${items.join('')}</ul>`;
+    const body = t.name === undefined ? '<p>not ready: fetching the metadata or checking the files on disk…</p>' : `<ul>${items.join('')}</ul>`;
     return `<section><h2>${escapeHtml(t.name ?? t.infoHash)}</h2><p><code>${t.infoHash}</code></p>${body}</section>`;
   });
   return `<!doctype html><html><head><meta charset="utf-8"><title>rxtorrent streams</title></head><body><h1>rxtorrent streams</h1>${sections.join('') || '<p>no torrents</p>'}</body></html>`;
