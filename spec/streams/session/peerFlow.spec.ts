@@ -27,7 +27,7 @@ describe('peerFlow', () => {
     };
     peerFlow({
       infoHash, port, options: { peerId: port.peerId, bitfield: () => { throw new Error('unused'); } }, trackers: options.trackers ?? [], given: [at(2)],
-      maxPeers: options.maxPeers ?? 50, links$, transfer$: of({ uploaded: 0, downloaded: 0, left: 1 }), bans$, learned$, scheduler, random: () => 0.5, announce,
+      maxPeers: options.maxPeers ?? 50, links$, transfer$: of({ uploaded: 0, downloaded: 0, left: 1 }), bans$, learned$, scheduler, random: () => 0.5, announce, isPrivate: () => false,
     }).subscribe((o) => out.push(o));
     return { port, links$, bans$, learned$, out, announces, scheduler };
   }
@@ -67,7 +67,7 @@ describe('peerFlow', () => {
     const out: PeerFlowOutput[] = [];
     peerFlow({
       infoHash, port, options: { peerId: port.peerId, bitfield: () => { throw new Error('unused'); } }, trackers: [], given: [remote(6881)],
-      maxPeers: 50, links$: new Subject<LinkEvent>(), transfer$: of({ uploaded: 0, downloaded: 0, left: 1 }), bans$, learned$, scheduler, random: () => 0.5, announce: undefined,
+      maxPeers: 50, links$: new Subject<LinkEvent>(), transfer$: of({ uploaded: 0, downloaded: 0, left: 1 }), bans$, learned$, scheduler, random: () => 0.5, announce: undefined, isPrivate: () => false,
     }).subscribe((o) => out.push(o));
     const [first] = out;
     if (first?.type !== 'connection') throw new Error('not connected');

@@ -21,6 +21,8 @@ import type { SessionState } from '../session/sessionState.js';
 import { summarizeSessions, type ClientState } from './clientState.js';
 import { torrentSession } from '../session/torrentSession.js';
 import { startHandle, type TorrentHandle } from './torrentHandle.js';
+import { createDht, type DhtConfig } from '../dht/index.js';
+import type { SwarmDht } from '../session/sessionConfig.js';
 
 /** Options of {@link createClient}. */
 export interface ClientConfig {
@@ -47,6 +49,14 @@ export interface ClientConfig {
    * @default 'prefer'
    */
   readonly encryption?: EncryptionPolicy;
+  /**
+   * Runs a DHT node (BEP 5) on the client's host: a peer source of every torrent that is not
+   * private, and the way to resolve magnet links with no tracker. Its UDP port defaults to the
+   * client's TCP port number (`port: 0` there: a free UDP port). Off unless given; no node is
+   * contacted but `bootstrap`'s and those they lead to.
+   * @default off
+   */
+  readonly dht?: Omit<DhtConfig, 'host' | 'scheduler'>;
 }
 
 /** Injected collaborators shared by the client's sessions. */
@@ -140,7 +150,9 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
   const listening$ = defer(() =>
     concat(boundPort === undefined ? EMPTY : of(boundPort), listener$.pipe(filter((e) => e.type === 'listening'), map(() => boundPort as number))),
   );
+  const dht = config.dht === undefined ? undefined : clientDht(config.dht, host, config.port ?? 6881, components.scheduler);
   const port: SwarmPort = {
+    dht,
     peerId,
     buckets: {
       upload: new TokenBucket({ rate: config.uploadRate ?? Infinity }),
@@ -208,5 +220,17 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
       removed$.next(infoHash.toLowerCase());
       return running;
     },
+  };
+}
+
+/** The client's DHT node, remembering its bound UDP port for PORT messages. */
+function clientDht(config: Omit<DhtConfig, 'host' | 'scheduler'>, host: string, tcpPort: number, scheduler: SchedulerLike | undefined): SwarmDht {
+  const dht = createDht({ ...config, host, port: config.port ?? tcpPort, scheduler });
+  let bound: number | undefined;
+  return {
+    search: (infoHash, port) => dht.search(infoHash, port),
+    addNode: (address) => dht.addNode(address),
+    state$: dht.state$.pipe(tap((s) => (bound = s.address.port))),
+    port: () => bound,
   };
 }

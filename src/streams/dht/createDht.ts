@@ -16,6 +16,7 @@ import type { DhtNode, DhtState } from './dhtNode.js';
 import { lookupSeeds } from './joinDht.js';
 import { openDhtNode } from './openDhtNode.js';
 import { runLookup } from './runLookup.js';
+import { searchAndAnnounce, type DhtAnnounceResult, type DhtSearchEvent } from './searchAndAnnounce.js';
 import type { LookupEvent } from './runLookup.js';
 
 /** Options of {@link createDht}. */
@@ -42,16 +43,6 @@ export interface DhtConfig {
   readonly peerStore?: PeerStoreConfig;
 }
 
-/** What {@link Dht.announce} did. */
-export interface DhtAnnounceResult {
-  /** Nodes that accepted our announce_peer. */
-  readonly announced: number;
-  /** The closest nodes we asked. */
-  readonly asked: number;
-  /** Rounds of the get_peers lookup before it. */
-  readonly rounds: number;
-}
-
 /** A DHT node; see {@link createDht}. */
 export interface Dht {
   /** Peers of `infoHash`, each once: one get_peers lookup per subscription; completes when it ends. */
@@ -61,6 +52,11 @@ export interface Dht {
   /** Looks `infoHash` up, then announces `port` (TCP) to the closest nodes; emits once, completes. */
   announce(infoHash: Uint8Array, port: number): Observable<DhtAnnounceResult>;
   /**
+   * Both at once, in one lookup (what a torrent session runs every 15 minutes): the peers as the
+   * lookup meets them (not deduplicated), then the announce's outcome; completes after it.
+   */
+  search(infoHash: Uint8Array, port: number): Observable<DhtSearchEvent>;
+  /**
    * Pings `address` (a peer's BEP 5 PORT message names one); emits whether it answered, then
    * completes. A node that answers enters the routing table.
    */
@@ -68,8 +64,6 @@ export interface Dht {
   /** Snapshots about once a second while subscribed (and the node runs while anyone subscribes). */
   readonly state$: Observable<DhtState>;
 }
-
-const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
 /**
  * Creates a DHT node. Nothing happens until something subscribes.
@@ -116,6 +110,12 @@ export function createDht(config: DhtConfig = {}): Dht {
     }).pipe(takeWhile((event) => event.type !== 'done', true));
   };
 
+  const search = (infoHash: Uint8Array, tcpPort: number): Observable<DhtSearchEvent> => {
+    assertNodeId(infoHash, 'infoHash');
+    if (!Number.isInteger(tcpPort) || tcpPort < 1 || tcpPort > 65535) throw new DhtError('ERR_DHT_INVALID_ARGUMENT', `bad port ${tcpPort}`);
+    return withNode((node, bootstrap) => searchAndAnnounce(node, bootstrap, infoHash, tcpPort, scheduler));
+  };
+
   return {
     getPeers,
     findPeers: (infoHash) => defer(() => {
@@ -127,11 +127,9 @@ export function createDht(config: DhtConfig = {}): Dht {
         }),
       );
     }),
-    announce: (infoHash, tcpPort) => {
-      assertNodeId(infoHash, 'infoHash');
-      if (!Number.isInteger(tcpPort) || tcpPort < 1 || tcpPort > 65535) throw new DhtError('ERR_DHT_INVALID_ARGUMENT', `bad port ${tcpPort}`);
-      return withNode((node, bootstrap) => announceOn(node, bootstrap, infoHash, tcpPort, scheduler));
-    },
+    search,
+    announce: (infoHash, tcpPort) =>
+      search(infoHash, tcpPort).pipe(mergeMap((event) => (event.type === 'announced' ? [event.result] : []))),
     addNode: (address) => withNode((node) => new Observable<boolean>((subscriber) => {
       node.query(address, { method: 'ping', id: node.id }, (outcome) => {
         subscriber.next(outcome.type === 'response');
@@ -141,39 +139,3 @@ export function createDht(config: DhtConfig = {}): Dht {
     state$: withNode((node) => node.state$),
   };
 }
-
-function announceOn(
-  node: DhtNode, bootstrap: readonly PeerAddress[], infoHash: Uint8Array, tcpPort: number, scheduler: SchedulerLike,
-): Observable<DhtAnnounceResult> {
-  return new Observable<DhtAnnounceResult>((subscriber) => {
-    const host = node.options.address.host;
-    // We are a node of the DHT too: a searcher that reaches us finds the announce here.
-    if (!WILDCARDS.has(host)) node.store.add(infoHash, { host, port: tcpPort }, scheduler.now());
-    let stopped = false;
-    const lookup = runLookup(node, infoHash, 'get_peers', lookupSeeds(node, infoHash, bootstrap)).subscribe((event) => {
-      if (event.type !== 'done') return;
-      const targets = event.closest.filter((c) => c.token !== undefined);
-      let answered = 0;
-      let accepted = 0;
-      const finish = (): void => {
-        if (stopped || answered < targets.length) return;
-        subscriber.next({ announced: accepted, asked: targets.length, rounds: event.rounds });
-        subscriber.complete();
-      };
-      for (const target of targets) {
-        const query = { method: 'announce_peer', id: node.id, infoHash, port: tcpPort, token: target.token!, impliedPort: false } as const;
-        node.query(target.node, query, (outcome) => {
-          answered++;
-          if (outcome.type === 'response') accepted++;
-          finish();
-        });
-      }
-      finish();
-    });
-    return () => {
-      stopped = true;
-      lookup.unsubscribe();
-    };
-  });
-}
-

@@ -9,10 +9,10 @@ import { DEFAULT_EXTENDED_HANDSHAKE, type TorrentPeerOptions } from './peerOptio
 /**
  * The extensions we announce for a torrent.
  * @param torrent - its connection options
- * @returns BEP 10 and BEP 6 bits (both on unless turned off); never DHT
+ * @returns BEP 10 and BEP 6 bits (both on unless turned off); BEP 5 when asked for
  */
 export function ourExtensions(torrent: TorrentPeerOptions): PeerExtensions {
-  return { extended: torrent.extensions?.extended ?? true, fast: torrent.extensions?.fast ?? true, dht: false };
+  return { extended: torrent.extensions?.extended ?? true, fast: torrent.extensions?.fast ?? true, dht: torrent.extensions?.dht ?? false };
 }
 
 /**
@@ -20,12 +20,14 @@ export function ourExtensions(torrent: TorrentPeerOptions): PeerExtensions {
  *
  * - our pieces: `have-all` / `have-none` when both sides speak BEP 6 and we have all / none,
  *   else a `bitfield`, or nothing at all when we have no piece and fast is off (BEP 3 allows it);
- * - our extension handshake when both sides speak BEP 10.
+ * - our extension handshake when both sides speak BEP 10;
+ * - a PORT message with our DHT's UDP port when both sides set the DHT bit (BEP 5).
  *
  * @param torrent - our side
  * @param remote - the extensions the peer announced
  * @returns the messages, in order
  * @see https://www.bittorrent.org/beps/bep_0006.html
+ * @see https://www.bittorrent.org/beps/bep_0005.html
  */
 export function greetingMessages(torrent: TorrentPeerOptions, remote: PeerExtensions): WireMessage[] {
   const ours = ourExtensions(torrent);
@@ -39,5 +41,7 @@ export function greetingMessages(torrent: TorrentPeerOptions, remote: PeerExtens
     const payload = encodeExtendedHandshake(torrent.extendedHandshake ?? DEFAULT_EXTENDED_HANDSHAKE);
     messages.push({ type: 'extended', id: 0, payload });
   }
+  const dhtPort = ours.dht && remote.dht ? torrent.dhtPort?.() : undefined;
+  if (dhtPort !== undefined) messages.push({ type: 'port', port: dhtPort });
   return messages;
 }

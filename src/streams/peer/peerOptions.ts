@@ -40,8 +40,13 @@ export interface TorrentPeerOptions {
    * @default { extensions: {}, client: 'rxtorrent <version>' }
    */
   readonly extendedHandshake?: ExtendedHandshake;
-  /** Extensions we announce in our handshake. @default { extended: true, fast: true } */
-  readonly extensions?: { readonly extended?: boolean; readonly fast?: boolean };
+  /**
+   * Extensions we announce in our handshake; `dht` (BEP 5) only with a DHT running.
+   * @default { extended: true, fast: true, dht: false }
+   */
+  readonly extensions?: { readonly extended?: boolean; readonly fast?: boolean; readonly dht?: boolean };
+  /** Our DHT's UDP port, sent in a PORT message to peers that set the DHT bit (read per connection). */
+  readonly dhtPort?: () => number | undefined;
 }
 
 /** The extension handshake sent when none is configured. */

@@ -1,7 +1,7 @@
 /**
  * Where a session's peers come from: addresses given directly, trackers (announced from the
- * port we listen on), peers learned from others (PEX) and inbound connections routed by the
- * client. Dials go through `dialPeers` under the session's cap; a banned peer's IP address (on
+ * port we listen on), the client's DHT, peers learned from others (PEX) and inbound connections
+ * routed by the client. Dials go through `dialPeers` under the session's cap; a banned peer's IP address (on
  * loopback: its address and port) is never dialled again, and it is hung up on when it dials us,
  * from any port and with any peer id.
  *
@@ -17,11 +17,15 @@ import type { TransferStats } from '../../tracker/client/announceEveryConfig.js'
 import { announceEvery } from '../../tracker/client/announceEvery.js';
 import type { TrackerEvent } from '../../tracker/client/trackerEvents.js';
 import type { PeerConnection, TorrentPeerOptions } from '../peer/index.js';
+import { dhtFlow } from './dhtFlow.js';
 import type { Ban, LinkEvent } from './linkEvents.js';
+import type { DhtView } from './sessionState.js';
 import type { SwarmPort } from './sessionConfig.js';
 
 /** Peers wanted from each announce while below the cap. */
 const NUMWANT = 50;
+/** Below this many connections, a peer leaving starts a DHT lookup (at most one a minute). */
+const FEW_PEERS = 5;
 
 /** What {@link peerFlow} reads. */
 export interface PeerFlowInput {
@@ -46,26 +50,29 @@ export interface PeerFlowInput {
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
   readonly announce: AnnounceFunction | undefined;
+  /** True when the torrent is private: no DHT (BEP 27); a magnet's answer may change once its metadata is in. */
+  readonly isPrivate: () => boolean;
 }
 
 /** What {@link peerFlow} emits: connections to adopt, and what the trackers said. */
 export type PeerFlowOutput =
   | { readonly type: 'connection'; readonly connection: PeerConnection }
-  | { readonly type: 'tracker'; readonly event: TrackerEvent };
+  | { readonly type: 'tracker'; readonly event: TrackerEvent }
+  | { readonly type: 'dht'; readonly view: DhtView };
 
 /**
  * Finds and connects the session's peers.
  *
  * ```
- * given/trackers/learned: -a--b---c-|    bans: ---x--
- * output:                 -C--C---t-C    (C connection, t tracker status)
+ * given/trackers/dht/learned: -a--b---c-|    bans: ---x--
+ * output:                     -C--C---t-C    (C connection, t tracker or DHT status)
  * ```
  *
  * @param input - the streams and options it reads
  * @returns connections (dialled or inbound) and tracker events; errors when listening fails
  * @example
  * ```ts
- * peerFlow({ infoHash, port, options, trackers, given, maxPeers: 50, links$, transfer$, bans$, learned$, scheduler, random, announce: undefined })
+ * peerFlow({ infoHash, port, options, trackers, given, maxPeers: 50, links$, transfer$, bans$, learned$, scheduler, random, announce: undefined, isPrivate: () => false })
  *   .subscribe((out) => out.type === 'connection' && links.adopt(out.connection));
  * ```
  */
@@ -93,10 +100,12 @@ export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
     const trusted = new Set<AddressClass>(port.host === undefined ? [] : [addressClassOf(port.host)]);
     const trust = (addresses: readonly PeerAddress[]): void => addresses.forEach((a) => trusted.add(addressClassOf(a.host)));
     trust(input.given);
-    subscription.add(input.learned$.subscribe((addresses) => {
+    // What other peers (PEX) and the DHT's nodes tell us.
+    const dialLearned = (addresses: readonly PeerAddress[]): void => {
       const allowed = addresses.filter((a) => mayDialLearned(a, trusted));
       if (allowed.length > 0) dials$.next({ type: 'add', addresses: allowed });
-    }));
+    };
+    subscription.add(input.learned$.subscribe(dialLearned));
     subscription.add(port.inbound(infoHash, options).subscribe({ next: adopt, error: (err: unknown) => subscriber.error(err) }));
     subscription.add(dials$.pipe(dialPeers((address) => port.dial(address, infoHash, options), { maxPeers: input.maxPeers, scheduler })).subscribe(adopt));
     subscription.add(
@@ -106,6 +115,13 @@ export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
           // Dial the given peers once we listen, so our extension handshake carries our port
           // (the peer can then dial us back, and tell others about us over PEX).
           if (input.given.length > 0) dials$.next({ type: 'add', addresses: input.given });
+          if (port.dht !== undefined) {
+            const fewPeers = (): boolean => open < Math.min(input.maxPeers, FEW_PEERS);
+            subscription.add(dhtFlow({ infoHash, dht: port.dht, listenPort, links$: input.links$, fewPeers, isPrivate: input.isPrivate, scheduler }).subscribe((out) => {
+              if (out.type === 'peers') dialLearned(out.peers);
+              else subscriber.next({ type: 'dht', view: out.view });
+            }));
+          }
           const config = { infoHash, peerId: port.peerId, port: listenPort, host: port.host, numwant: () => (open < input.maxPeers ? NUMWANT : 0), scheduler, random: input.random };
           subscription.add(
             announceEvery(input.trackers, input.transfer$, config, { announce: input.announce }).subscribe((event) => {

@@ -25,6 +25,8 @@ export interface PeerOptionsSource {
   have(): Bitfield | undefined;
   /** The port we listen on, once known. */
   listenPort(): number | undefined;
+  /** With a DHT: its UDP port, once bound. */
+  dhtPort?(): number | undefined;
 }
 
 /**
@@ -79,5 +81,12 @@ export function sessionPeerOptions(source: PeerOptionsSource): TorrentPeerOption
     get extendedHandshake() {
       return extendedHandshakeOf(source.torrent(), source.listenPort());
     },
+    // The DHT bit with a DHT, and the PORT message once it is bound; never for a private torrent (BEP 27).
+    get extensions() {
+      return { dht: source.dhtPort !== undefined && source.torrent()?.private !== true };
+    },
+    dhtPort: () => dhtPortOf(source),
   };
 }
+
+const dhtPortOf = (source: PeerOptionsSource): number | undefined => (source.torrent()?.private === true ? undefined : source.dhtPort?.());

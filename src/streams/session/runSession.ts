@@ -39,7 +39,7 @@ import { NO_RATES, RATE_SAMPLE_MS, RateBook, type RateSample } from './rateBook.
 import { requestFlow } from './requestFlow.js';
 import type { SessionComponents, SessionConfig, SwarmPort } from './sessionConfig.js';
 import { sessionSnapshot, trackerViewOf, type SessionPhase } from './sessionSnapshot.js';
-import type { SessionState, TrackerView } from './sessionState.js';
+import type { DhtView, SessionState, TrackerView } from './sessionState.js';
 import { rememberedPriorities } from './resume.js';
 import { bucketsOf, openStorage, startTorrent } from './startTorrent.js';
 import { SwarmLinks } from './swarmLinks.js';
@@ -80,6 +80,7 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     let listenPort: number | undefined;
     let phase: SessionPhase = { status: magnet === undefined ? 'starting' : 'metadata', checked: 0, rechecked: 0, metadata: magnet === undefined ? undefined : 0 };
     const trackers = new Map<string, TrackerView>();
+    let dht: DhtView | undefined;
     const downloading = new Set<number>();
     const links = new SwarmLinks(torrent?.pieceCount);
     // Connections first: everything else hears them leave. Readers end with the session.
@@ -107,10 +108,10 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     let priorities: readonly Priority[] = config.files ?? [];
     let readers: readonly ReaderPosition[] = [];
     const send = (command: SendCommand): void => links.send(command.peer, command.message);
-    const options = sessionPeerOptions({ peerId: port.peerId, torrent: () => torrent, have: () => book?.have, listenPort: () => listenPort });
+    const options = sessionPeerOptions({ peerId: port.peerId, torrent: () => torrent, have: () => book?.have, listenPort: () => listenPort, dhtPort: port.dht === undefined ? undefined : () => port.dht?.port() });
     const emit = (): void => subscriber.next(sessionSnapshot({
       source: torrent ?? (magnet as MagnetLink), phase, book, links: links.all(), downloaded: links.downloaded, uploaded: links.uploaded,
-      rates: rates$.value, trackers: trackers.values(), downloading, priorities, readers,
+      rates: rates$.value, trackers: trackers.values(), dht: torrent?.private === true ? undefined : dht, downloading, priorities, readers,
     }));
     let finalizing = false;
     /**
@@ -140,10 +141,11 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
       const trackerTiers = config.trackers ?? torrent?.announce ?? (magnet?.trackers ?? []).map((url) => [url]);
       teardown.add(peerFlow({
         infoHash: (torrent ?? (magnet as MagnetLink)).infoHashBytes, port, options, trackers: trackerTiers, given, maxPeers: config.maxPeers ?? 50,
-        links$: links.events$, transfer$, bans$, learned$, scheduler, random, announce: components.announce,
+        links$: links.events$, transfer$, bans$, learned$, scheduler, random, announce: components.announce, isPrivate: () => torrent?.private === true,
       }).subscribe({
         next: (out) => {
           if (out.type === 'connection') return links.adopt(out.connection);
+          if (out.type === 'dht') return void (dht = out.view);
           const view = trackerViewOf(out.event, scheduler.now());
           if (view !== undefined) trackers.set(view.url, view);
         },

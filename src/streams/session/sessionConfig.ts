@@ -9,6 +9,7 @@ import type { MetadataFetcherConfig } from '../../protocol/extensions/index.js';
 import type { TokenBucket } from '../../protocol/rate/index.js';
 import type { PieceSchedulerConfig } from '../../protocol/scheduler/index.js';
 import type { AnnounceFunction } from '../../tracker/client/announce.js';
+import type { Dht } from '../dht/index.js';
 import type { PeerConnection, TorrentPeerOptions } from '../peer/index.js';
 import type { PieceStorage } from '../storage/index.js';
 import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
@@ -89,6 +90,12 @@ export interface SessionComponents {
   readonly control?: SessionControl;
 }
 
+/** The client's DHT node, as its sessions use it (see {@link Dht}). */
+export interface SwarmDht extends Pick<Dht, 'search' | 'addNode' | 'state$'> {
+  /** Our DHT's UDP port once its socket is bound (sent to peers in PORT messages). */
+  port(): number | undefined;
+}
+
 /** What a client provides to its sessions: identity, address, dialling and inbound routing. */
 export interface SwarmPort {
   /** Our peer id. */
@@ -103,4 +110,6 @@ export interface SwarmPort {
   readonly buckets?: { readonly upload: TokenBucket; readonly download: TokenBucket };
   /** Inbound connections for `infoHash`, answered with `options` while subscribed. */
   inbound(infoHash: Uint8Array, options: TorrentPeerOptions): Observable<PeerConnection>;
+  /** The client's DHT, when it runs one: a peer source of every non-private torrent. */
+  readonly dht?: SwarmDht;
 }

@@ -14,7 +14,7 @@ import type { TrackerEvent } from '../../tracker/client/trackerEvents.js';
 import { describePeerId } from '../../protocol/wire/index.js';
 import type { ProgressBook } from './progressBook.js';
 import type { RateSample } from './rateBook.js';
-import { pieceMapOf, type PeerView, type SessionState, type SessionStatus, type TrackerView } from './sessionState.js';
+import { pieceMapOf, type DhtView, type PeerView, type SessionState, type SessionStatus, type TrackerView } from './sessionState.js';
 import type { Link } from './swarmLinks.js';
 
 /** Where a session is in its life, and how far its current step is. */
@@ -42,6 +42,8 @@ export interface SnapshotParts {
   /** The latest sample of the session clock. */
   readonly rates: RateSample;
   readonly trackers: Iterable<TrackerView>;
+  /** The DHT as a peer source, when one runs for this torrent. */
+  readonly dht?: DhtView;
   /** Pieces in flight. */
   readonly downloading: ReadonlySet<number>;
   /** The user's file priorities (missing: normal). */
@@ -104,6 +106,7 @@ export function sessionSnapshot(parts: SnapshotParts): SessionState {
     eta: left === 0 ? undefined : rates.downloadRate > 0 ? left / rates.downloadRate : undefined,
     peers,
     trackers: [...parts.trackers],
+    ...(parts.dht === undefined ? {} : { dht: parts.dht }),
     pieceMap: torrent === undefined ? '' : pieceMapOf(pieceCount, (i) => book?.have.has(i) ?? false, parts.downloading),
     ...(torrent === undefined ? {} : { files: fileViewsOf(torrent, (i) => book?.have.has(i) ?? false, parts.priorities ?? []) }),
     ...(torrent === undefined || (parts.readers ?? []).length === 0 ? {} : { readers: readerViewsOf(torrent, parts.readers ?? []) }),

@@ -47,6 +47,24 @@ export interface TrackerView {
   readonly at: number;
 }
 
+/** The DHT as one of a torrent's peer sources (BEP 5), as a UI shows it. */
+export interface DhtView {
+  /** Nodes in our routing table (shared by every torrent of the client). */
+  readonly nodes: number;
+  /** Lookups of this torrent done so far (each announces our port at its end). */
+  readonly lookups: number;
+  /** Whether a lookup runs now. */
+  readonly searching: boolean;
+  /** Time the last lookup ended (ms on the session's clock); undefined before the first. */
+  readonly lastLookupAt: number | undefined;
+  /** Distinct peer addresses the DHT gave this torrent. */
+  readonly peersFound: number;
+  /** Nodes that took our last announce. */
+  readonly announcedTo: number;
+  /** Why the DHT stopped for this torrent (its socket failed); undefined while it runs. */
+  readonly error?: string;
+}
+
 /** A snapshot of one torrent's session. */
 export interface SessionState {
   readonly infoHash: string;
@@ -76,6 +94,8 @@ export interface SessionState {
   readonly eta: number | undefined;
   readonly peers: readonly PeerView[];
   readonly trackers: readonly TrackerView[];
+  /** The DHT as a peer source; absent when the client runs no DHT or the torrent is private. */
+  readonly dht?: DhtView;
   /**
    * A compact piece map of at most {@link PIECE_MAP_CELLS} cells, each covering an equal run of
    * pieces: `h` all had, `d` some being downloaded, `p` some had, `m` missing.
