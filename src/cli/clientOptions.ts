@@ -1,18 +1,21 @@
 /**
  * The network options `download` and `seed` share: `--ip`, `-p`, `--peer`, `--max-peers`,
- * `--encryption`, `--json`, `--dashboard[=PORT]`, and how they become client and session options.
+ * `--encryption`, the DHT's, `--json`, `--dashboard[=PORT]`, and how they become client and
+ * session options.
  *
  * @module
  */
 import type { Command } from 'commander';
 import type { PeerAddress } from '../protocol/peerAddress.js';
+import type { ClientConfig } from '../streams/client/createClient.js';
 import type { EncryptionPolicy } from '../streams/peer/index.js';
+import { dhtConfig, type DhtFlags } from './dhtOptions.js';
 import { collect, DEFAULT_IP, DEFAULT_PORT, parseIp, parsePeer, parsePort, parsePositive } from './options.js';
 import { parseSize } from './units.js';
 import { UsageError } from './usageError.js';
 
 /** Parsed shared options (commander's raw strings). */
-export interface SharedOptions {
+export interface SharedOptions extends DhtFlags {
   ip: string;
   port: string;
   peer: string[];
@@ -37,6 +40,9 @@ export function sharedOptions(command: Command): Command {
     .option('--upload-rate <size>', 'upload limit per second, e.g. 5MiB (default: unlimited)')
     .option('--download-rate <size>', 'download limit per second (default: unlimited)')
     .option(ENCRYPTION_FLAGS, ENCRYPTION_HELP, 'prefer')
+    .option('--dht', 'find peers through the DHT too, joining through the public routers (router.bittorrent.com, …)')
+    .option('--dht-bootstrap <nodes>', 'find peers through the DHT, joining through these HOST:PORT[,HOST:PORT…] nodes instead')
+    .option('--dht-state <file>', 'where the DHT routing table is kept (default: ~/.local/state/rxtorrent/dht.json)')
     .option('--json', 'print one JSON state object per second on stdout')
     .option('-q, --quiet', 'print only errors (and where a finished download is)')
     .option(DASHBOARD_FLAGS, DASHBOARD_HELP);
@@ -112,6 +118,7 @@ export function clientOptions(options: SharedOptions): ClientOptions {
     uploadRate: rate(options.uploadRate, '--upload-rate'),
     downloadRate: rate(options.downloadRate, '--download-rate'),
     encryption: parseEncryption(options.encryption),
+    dht: dhtConfig(options),
   };
 }
 
@@ -124,4 +131,6 @@ export interface ClientOptions {
   readonly uploadRate: number | undefined;
   readonly downloadRate: number | undefined;
   readonly encryption: EncryptionPolicy;
+  /** The client's DHT; undefined: off. */
+  readonly dht: ClientConfig['dht'];
 }

@@ -48,13 +48,14 @@ export function describeState(s: SessionState): string {
   const rates = `${formatBytes(s.downloadRate)}/s↓ ${formatBytes(s.uploadRate)}/s↑`;
   if (s.status === 'checking') return `checking ${(s.checked * 100).toFixed(1)}%`;
   if (s.status === 'metadata') {
-    return `fetching metadata ${((s.metadata ?? 0) * 100).toFixed(0)}% from ${s.peers.length} peer${s.peers.length === 1 ? '' : 's'}`;
+    const dht = describeDht(s);
+    return `fetching metadata ${((s.metadata ?? 0) * 100).toFixed(0)}% from ${plural(s.peers.length, 'peer')}${dht === undefined ? '' : ` · ${dht}`}`;
   }
   const eta = s.status === 'downloading' ? ` ETA ${formatDuration(s.eta)}` : '';
-  const tracker = describeTrackers(s);
+  const sources = [describeTrackers(s), describeDht(s)].filter((t) => t !== undefined).map((t) => ` · ${t}`).join('');
   return (
     `${s.status} ${formatBytes(s.length - s.left)}/${formatBytes(s.length)} ${rates} ${plural(s.peers.length, 'peer')}${eta}` +
-    ` · ${s.piecesHave}/${s.pieceCount} pieces · uploaded ${formatBytes(s.uploaded)}${tracker === undefined ? '' : ` · ${tracker}`}`
+    ` · ${s.piecesHave}/${s.pieceCount} pieces · uploaded ${formatBytes(s.uploaded)}${sources}`
   );
 }
 
@@ -79,7 +80,17 @@ export function describeFields(s: SessionState): string[] {
     `${s.piecesHave}/${s.pieceCount} pieces`,
     `uploaded ${formatBytes(s.uploaded)}`,
     ...(tracker === undefined ? [] : [tracker]),
+    ...(s.dht === undefined ? [] : [describeDht(s) as string]),
   ];
+}
+
+/** `DHT 120 nodes, 3 peers found`, `DHT searching…` before the first lookup ends, or why it stopped. */
+function describeDht(s: SessionState): string | undefined {
+  const dht = s.dht;
+  if (dht === undefined) return undefined;
+  if (dht.error !== undefined) return `DHT failed: ${dht.error.slice(0, 80)}`;
+  if (dht.lookups === 0) return `DHT ${plural(dht.nodes, 'node')}, searching…`;
+  return `DHT ${plural(dht.nodes, 'node')}, ${plural(dht.peersFound, 'peer')} found`;
 }
 
 function plural(n: number, word: string): string {

@@ -1,6 +1,6 @@
 /**
- * `rxtorrent demo [--leechers N] [--size SIZE] [--dashboard[=PORT]]`: a tracker, a seeder and N
- * leechers on loopback; with `--dashboard` a live web page follows them, and the swarm keeps
+ * `rxtorrent demo [--leechers N] [--size SIZE] [--dht] [--dashboard[=PORT]]`: a tracker (or with
+ * `--dht` a DHT node of its own), a seeder and N leechers on loopback; with `--dashboard` a live web page follows them, and the swarm keeps
  * seeding after the summary until Ctrl-C.
  *
  * @module
@@ -29,7 +29,8 @@ export function demoCommand(): Command {
     .option('--timeout <seconds>', 'give up after this long', '300')
     .option(DASHBOARD_FLAGS, `${DASHBOARD_HELP}; the swarm then keeps seeding until Ctrl-C`)
     .option(ENCRYPTION_FLAGS, `${ENCRYPTION_HELP}, for every peer`, 'prefer')
-    .action(async (options: { leechers: string; size: string; seederRate: string; timeout: string; dashboard?: string | boolean; encryption?: string }) => {
+    .option('--dht', 'no tracker: the peers find each other through a DHT node of the demo\'s own (loopback only)')
+    .action(async (options: { leechers: string; size: string; seederRate: string; timeout: string; dashboard?: string | boolean; encryption?: string; dht?: boolean }) => {
       const leechers = parsePositive(options.leechers, '--leechers');
       const size = parseSize(options.size, '--size');
       if (size <= 0) throw new UsageError('--size must be above 0');
@@ -38,7 +39,7 @@ export function demoCommand(): Command {
       const ok = await runDemo({
         leechers, size, seederRate: parseSize(options.seederRate, '--seeder-rate'),
         timeoutMs: parsePositive(options.timeout, '--timeout') * 1000, out: process.stderr,
-        dashboard: dashboardPort(options.dashboard), encryption: parseEncryption(options.encryption),
+        dashboard: dashboardPort(options.dashboard), encryption: parseEncryption(options.encryption), dht: options.dht === true,
       });
       process.exitCode = ok ? EXIT.ok : EXIT.failure;
     });

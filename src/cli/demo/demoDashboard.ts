@@ -39,13 +39,13 @@ export function demoState(children: readonly Child[]): Observable<ClientState> {
 /**
  * Serves the demo's dashboard on loopback and prints its URL.
  *
- * @param announceUrl - the tracker child's announce URL (its `/stats` sits beside it)
+ * @param announceUrl - the tracker child's announce URL (its `/stats` sits beside it); undefined with no tracker
  * @example
  * ```ts
  * const board = await startDemoDashboard([seeder, ...leechers], url, 0, process.stderr);
  * ```
  */
-export function startDemoDashboard(children: readonly Child[], announceUrl: string, port: number, out: NodeJS.WritableStream): Promise<RunningDashboard> {
-  const statsUrl = announceUrl.replace(/\/announce$/, '/stats');
-  return startDashboard(demoState(children), { port, title: 'rxtorrent demo', tracker$: pollTrackerStats(statsUrl), out });
+export function startDemoDashboard(children: readonly Child[], announceUrl: string | undefined, port: number, out: NodeJS.WritableStream): Promise<RunningDashboard> {
+  const tracker$ = announceUrl === undefined ? undefined : pollTrackerStats(announceUrl.replace(/\/announce$/, '/stats'));
+  return startDashboard(demoState(children), { port, title: 'rxtorrent demo', tracker$, out });
 }

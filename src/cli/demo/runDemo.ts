@@ -1,6 +1,6 @@
 /**
- * `rxtorrent demo`: a whole swarm on loopback — a tracker, one seeder and N leechers, each its own
- * process — sharing a generated file. Shows every peer's progress, verifies every copy, and
+ * `rxtorrent demo`: a whole swarm on loopback — a tracker (or with `dht`, a DHT node), one seeder
+ * and N leechers, each its own process — sharing a generated file. Shows every peer's progress, verifies every copy, and
  * sums up who uploaded what. With a dashboard, the page follows the swarm, and the swarm keeps
  * seeding after the summary until Ctrl-C.
  *
@@ -16,6 +16,7 @@ import type { RunningDashboard } from '../dashboard.js';
 import { formatBytes } from '../units.js';
 import { startChild, type Child } from './childCli.js';
 import { startDemoDashboard } from './demoDashboard.js';
+import { startPeerSource } from './demoPeerSource.js';
 import { sha1OfFile, writeDemoPayload } from './demoPayload.js';
 
 /** Options of {@link runDemo}. */
@@ -31,6 +32,8 @@ export interface DemoConfig {
   readonly dashboard?: number;
   /** Every peer's `--encryption`. @default 'prefer' */
   readonly encryption?: EncryptionPolicy;
+  /** No tracker: the peers find each other through a DHT node of the demo's own. @default false */
+  readonly dht?: boolean;
 }
 
 /** The user stopped the demo (SIGINT or SIGTERM). */
@@ -74,28 +77,28 @@ export async function runDemo(config: DemoConfig): Promise<boolean> {
   const children: Child[] = [];
   const stop = interruption();
   let dashboard: RunningDashboard | undefined;
+  let closeSource = (): void => undefined;
   try {
     say(`demo: ${config.leechers} leechers share ${formatBytes(config.size)} in ${dir}`);
     const payload = join(dir, 'seed', 'demo.bin');
     await mkdir(join(dir, 'seed'));
     const expected = await stop.orStop(writeDemoPayload(payload, config.size));
-    const tracker = startChild('tracker', ['tracker', '--host', '127.0.0.1', '--port', '0', '--interval', '10']);
-    children.push(tracker);
-    const [, url] = await stop.orStop(tracker.waitFor(/listening on (http:\/\/\S+\/announce)/, 15_000));
-    say(`tracker:  ${url}`);
-    const done = await stop.orStop(lastValueFrom(createTorrent(payload, { trackers: [url as string] })));
+    const source = await stop.orStop(startPeerSource(config.dht === true, dir, children));
+    closeSource = () => source.close();
+    say(source.description);
+    const done = await stop.orStop(lastValueFrom(createTorrent(payload, { trackers: source.trackers })));
     if (done.type !== 'done') return false;
     const torrentFile = join(dir, 'demo.torrent');
     await writeFile(torrentFile, done.bytes);
     const network = ['--ip', '127.0.0.1', '-p', '0', '--json', '--encryption', config.encryption ?? 'prefer'];
-    const seeder = startChild('seeder', ['seed', torrentFile, '-d', payload, ...network, '--upload-rate', String(config.seederRate)]);
+    const seeder = startChild('seeder', ['seed', torrentFile, '-d', payload, ...network, ...source.args('seeder'), '--upload-rate', String(config.seederRate)]);
     children.push(seeder);
     const leechers = Array.from({ length: config.leechers }, (_, i) => {
-      const child = startChild(`leecher ${i + 1}`, ['download', torrentFile, '-o', join(dir, `leecher${i + 1}`), ...network]);
+      const child = startChild(`leecher ${i + 1}`, ['download', torrentFile, '-o', join(dir, `leecher${i + 1}`), ...network, ...source.args(`leecher${i + 1}`)]);
       children.push(child);
       return child;
     });
-    if (config.dashboard !== undefined) dashboard = await startDemoDashboard([seeder, ...leechers], url as string, config.dashboard, config.out);
+    if (config.dashboard !== undefined) dashboard = await startDemoDashboard([seeder, ...leechers], source.announceUrl, config.dashboard, config.out);
     const started = Date.now();
     await stop.orStop(watch([seeder, ...leechers], leechers, config, say, stop.signalled));
     const seconds = (Date.now() - started) / 1000;
@@ -120,6 +123,7 @@ export async function runDemo(config: DemoConfig): Promise<boolean> {
     try {
       await dashboard?.close();
       for (const child of children) child.stop();
+      closeSource();
       await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 5000).unref())]);
       await rm(dir, { recursive: true, force: true });
     } finally {

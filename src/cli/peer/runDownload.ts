@@ -73,6 +73,9 @@ export async function runDownload(source: string, options: DownloadOptions): Pro
   });
   if (magnet) {
     const link = parseMagnet(source);
+    if (link.trackers.length === 0 && link.peers.length === 0 && config.peers.length === 0 && config.dht === undefined) {
+      throw new UsageError('this magnet link names no tracker and no peer: turn the DHT on (--dht, or --dht-bootstrap HOST:PORT) or give one with --peer');
+    }
     const magnetConfig = { ...config, dir: options.output, seed: options.seed, saveTorrent: options.saveTorrent, metadataTimeoutMs };
     const states$ = servePort === undefined ? download(link, magnetConfig) : servedDownload({ kind: 'magnet', link, config: magnetConfig }, servePort, process.stderr);
     return runWithDashboard(states$, port, view);

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { DhtError } from '../../errors.js';
 import { fromHex, toHex } from '../../protocol/bytes.js';
@@ -72,8 +73,8 @@ export async function loadDhtState(path: string): Promise<DhtSavedState | undefi
 }
 
 /**
- * Writes a state file atomically (a temp file renamed over it). Synchronous, so it can run in a
- * teardown; the file is small (a full table is ~120 KiB).
+ * Writes a state file atomically (a temp file renamed over it), creating its folder. Synchronous,
+ * so it can run in a teardown; the file is small (a full table is ~120 KiB).
  *
  * @example
  * ```ts
@@ -83,6 +84,7 @@ export async function loadDhtState(path: string): Promise<DhtSavedState | undefi
 export function saveDhtState(path: string, state: DhtSavedState): void {
   const json = { id: toHex(state.id), nodes: state.nodes.map((n) => ({ id: toHex(n.id), host: n.host, port: n.port })) };
   const temp = `${path}.${process.pid}.tmp`;
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(temp, JSON.stringify(json));
   renameSync(temp, path);
 }
