@@ -126,9 +126,10 @@ describe('the dashboard in headless Chromium, over an in-process swarm', functio
     expect(consoleErrors.filter((e) => !e.includes('ERR_INCOMPLETE_CHUNKED_ENCODING'))).to.deep.equal([]);
   });
 
-  it('lists a multi-file torrent\'s files with priority and progress, and what is being streamed', async () => {
+  it('lists a multi-file torrent\'s files with priority and progress, what is being streamed, and the DHT as a peer source', async () => {
     const states = new BehaviorSubject<SessionState>(sessionStateOf({
       name: 'album',
+      dht: { nodes: 42, lookups: 2, searching: true, lastLookupAt: 0, peersFound: 7, announcedTo: 8 },
       files: [
         { index: 0, path: 'album/a.flac', length: 3 * 2 ** 20, priority: 'skip', progress: 0 },
         { index: 1, path: 'album/b.flac', length: 2 ** 20, priority: 'high', progress: 0.5 },
@@ -145,6 +146,7 @@ describe('the dashboard in headless Chromium, over an in-process swarm', functio
       const rows = await page.$$eval('table.files tr', (trs) => (trs as unknown as PageElement[]).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
       expect(rows.slice(1).map((r) => [r[1], r[3], r[4]])).to.deep.equal([['album/a.flac', 'skip', '0.0 %'], ['album/b.flac', 'high', '50.0 %']]);
       expect(await page.textContent('.readers')).to.match(/^streaming file 1 at /);
+      expect(await page.textContent('.trackers')).to.include('DHT: 42 nodes, 2 lookups (searching), 7 peers found, announced to 8 nodes');
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

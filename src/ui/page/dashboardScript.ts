@@ -78,7 +78,7 @@ function renderSession(c, s) {
   c.trackers.textContent = s.trackers.map(function (t) {
     return t.ok ? 'tracker ' + t.url + ': ok' + (t.seeders !== undefined ? ', ' + count(t.seeders, 'seeder') + ', ' + count(t.leechers, 'leecher') : '')
       : 'tracker ' + t.url + ': ' + (t.message || 'failing');
-  }).join(' · ');
+  }).concat(s.dht ? [dhtLine(s.dht)] : []).join(' · ');
   drawPieceMap(c.canvas, s.pieceMap);
   var rows = s.peers.map(function (p) {
     var tr = el('tr');
@@ -88,6 +88,12 @@ function renderSession(c, s) {
   });
   c.peers.replaceChildren.apply(c.peers, rows);
   renderFiles(c, s);
+}
+
+function dhtLine(d) {
+  if (d.error) return 'DHT failed: ' + d.error;
+  return 'DHT: ' + count(d.nodes, 'node') + ', ' + count(d.lookups, 'lookup') + (d.searching ? ' (searching)' : '') +
+    ', ' + count(d.peersFound, 'peer') + ' found, announced to ' + count(d.announcedTo, 'node');
 }
 
 function count(n, word) {
