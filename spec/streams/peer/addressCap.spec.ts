@@ -1,6 +1,7 @@
 /**
  * One host cannot take every slot: 50 connections from one address that handshake and then only
- * keep alive used to lock every honest peer out of a seeder.
+ * keep alive used to lock every honest peer out of a seeder. Nor can many hosts for long: at the
+ * cap, a newcomer takes the place of a connection useless for `evictIdleMs`.
  */
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
@@ -41,5 +42,29 @@ describe('a flood of connections from one address', function () {
     honest.write(hello(999));
     await until(() => listener.events.some((e) => e.type === 'connection' && e.connection.address.host === '127.0.0.2'), 5000);
     expect(limiter.size).to.equal(4);
+  });
+
+  it('squatters from 10 addresses fill every slot and stay idle: after evictIdleMs an honest peer takes the place of one', async () => {
+    const limiter = createConnectionLimiter({ maxPeers: 10, evictIdleMs: 300 });
+    listener = await listen({ limiter, lookup: (ih) => (equalBytes(ih, INFO_HASH) ? side('all') : undefined) });
+    for (let i = 0; i < 10; i++) {
+      const socket = await rawClient(listener.port, `127.0.0.${10 + i}`);
+      socket.on('error', () => undefined);
+      socket.write(hello(i));
+      sockets.push(socket);
+    }
+    await until(() => listener.events.filter((e) => e.type === 'connection').length === 10, 10_000);
+    const early = await rawClient(listener.port, '127.0.0.2');
+    early.on('error', () => undefined);
+    sockets.push(early);
+    await until(() => listener.events.some((e) => e.type === 'refused'), 5000);
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 350));
+    const honest = await rawClient(listener.port, '127.0.0.3');
+    sockets.push(honest);
+    honest.write(hello(999));
+    await until(() => listener.events.some((e) => e.type === 'connection' && e.connection.address.host === '127.0.0.3'), 5000);
+    expect(limiter.size).to.equal(10);
+    console.log(`      refused while every squatter was fresh; admitted ${Date.now() - started} ms later, one squatter dropped`);
   });
 });

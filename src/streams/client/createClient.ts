@@ -34,6 +34,11 @@ export interface ClientConfig {
   readonly maxPeers?: number;
   /** Connections with one IP address (loopback not counted), in and out together. @default 3 */
   readonly maxPeersPerAddress?: number;
+  /**
+   * At a cap, a newcomer takes the place of the connection useless longest (neither side
+   * interested, no payload) once it has been so this long; `Infinity`: never. @default 120000
+   */
+  readonly evictIdleMs?: number;
   /** Our peer id. @default a fresh `-RX0100-…` id */
   readonly peerId?: Uint8Array;
   /** Peer connection timeouts. */
@@ -120,7 +125,10 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
     throw new ClientError('ERR_CLIENT_INVALID_ARGUMENT', `port must be an integer from 0 to 65535, not ${config.port}`);
   }
   const peerId = config.peerId ?? generatePeerId();
-  const limiter = createConnectionLimiter({ maxPeers: config.maxPeers ?? 50, maxPerAddress: config.maxPeersPerAddress });
+  const clock = components.scheduler ?? asyncScheduler;
+  const limiter = createConnectionLimiter({
+    maxPeers: config.maxPeers ?? 50, maxPerAddress: config.maxPeersPerAddress, evictIdleMs: config.evictIdleMs, now: () => clock.now(),
+  });
   const encryption = config.encryption ?? 'prefer';
   if (!['prefer', 'require', 'off'].includes(encryption)) {
     throw new ClientError('ERR_CLIENT_INVALID_ARGUMENT', `encryption must be 'prefer', 'require' or 'off', not ${String(encryption)}`);

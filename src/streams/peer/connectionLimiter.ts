@@ -1,13 +1,19 @@
 /**
  * The connection cap of one client, shared by its dials (`connectPeer`) and its listener
- * (`listenForPeers`): at most `maxPeers` connections in and out together, and each remote peer id
- * at most once per torrent.
+ * (`listenForPeers`): at most `maxPeers` connections in and out together (and `maxPerAddress` with
+ * one IP), each remote peer id at most once per torrent. When full, a newcomer takes the place of
+ * the connection that has been useless longest (no interest either way, no payload for
+ * `evictIdleMs`), so idle squatters cannot lock honest peers out.
  *
  * @module
  */
 import { PeerError } from '../../errors.js';
 import { toHex } from '../../protocol/bytes.js';
 import { isLoopback, normalizeIp } from '../../protocol/peerAddress.js';
+import { IdleConnections, type ConnectionProbe } from './idleConnections.js';
+
+/** How long a connection must have been useless before a newcomer may take its place. */
+export const DEFAULT_EVICT_IDLE_MS = 120_000;
 
 /** Options of {@link createConnectionLimiter}. */
 export interface ConnectionLimiterConfig {
@@ -21,6 +27,14 @@ export interface ConnectionLimiterConfig {
   readonly maxPerAddress?: number;
   /** Count loopback addresses too (a spec reproducing a flood from one address). @default false */
   readonly limitLoopback?: boolean;
+  /**
+   * When the cap (or an address's cap) is reached, a newcomer takes the place of the connection
+   * that has been useless longest (no interest either way, no payload) if it has been so for
+   * this long. `Infinity`: never. @default 120000
+   */
+  readonly evictIdleMs?: number;
+  /** The clock of `evictIdleMs`. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** One place under the cap, held from the dial (or accept) until the connection closes. */
@@ -34,6 +48,8 @@ export interface ConnectionSlot {
   claim(infoHash: Uint8Array, peerId: Uint8Array): boolean;
   /** Frees the place and the peer id. Idempotent. */
   release(): void;
+  /** Makes the established connection a candidate for eviction while the slot is held. */
+  watch(probe: ConnectionProbe): void;
 }
 
 /**
@@ -56,6 +72,7 @@ export class ConnectionLimiter {
   readonly #perHost = new Map<string, number>();
   #open = 0;
   readonly #peers = new Set<string>();
+  readonly #idle: IdleConnections;
 
   /**
    * @param config - the cap
@@ -73,6 +90,11 @@ export class ConnectionLimiter {
     }
     this.maxPerAddress = maxPerAddress;
     this.#limitLoopback = config.limitLoopback === true;
+    const evictIdleMs = config.evictIdleMs ?? DEFAULT_EVICT_IDLE_MS;
+    if (!(evictIdleMs === Infinity || (Number.isFinite(evictIdleMs) && evictIdleMs >= 0))) {
+      throw new PeerError('ERR_PEER_INVALID_ARGUMENT', `evictIdleMs must be a non-negative number, not ${evictIdleMs}`);
+    }
+    this.#idle = new IdleConnections(evictIdleMs, config.now ?? Date.now);
   }
 
   /** Why a connection with `host` cannot be had now, or undefined when it can. */
@@ -109,14 +131,20 @@ export class ConnectionLimiter {
    * @returns the slot, or the `ERR_PEER_OVER_CAP` / `ERR_PEER_OVER_ADDRESS_CAP` error
    */
   admit(host?: string): ConnectionSlot | PeerError {
-    const refused = this.refusal(host);
+    let refused = this.refusal(host);
+    // Full: the connection useless longest makes room (one of this address's, when its cap is the one reached).
+    const address = refused?.code === 'ERR_PEER_OVER_ADDRESS_CAP' ? this.#hostKey(host) : undefined;
+    if (refused !== undefined && this.#idle.evictOne(address)) refused = this.refusal(host);
     if (refused !== undefined) return refused;
     this.#open++;
     const hostKey = this.#hostKey(host);
     if (hostKey !== undefined) this.#perHost.set(hostKey, (this.#perHost.get(hostKey) ?? 0) + 1);
     let key: string | undefined;
     let released = false;
-    return {
+    const slot: ConnectionSlot = {
+      watch: (probe) => {
+        if (!released) this.#idle.watch(slot, probe, hostKey);
+      },
       claim: (infoHash, peerId) => {
         if (released) return false;
         const wanted = `${toHex(infoHash)}:${toHex(peerId)}`;
@@ -130,6 +158,7 @@ export class ConnectionLimiter {
       release: () => {
         if (released) return;
         released = true;
+        this.#idle.stop(slot);
         this.#open--;
         if (hostKey !== undefined) {
           const left = (this.#perHost.get(hostKey) ?? 1) - 1;
@@ -139,6 +168,7 @@ export class ConnectionLimiter {
         if (key !== undefined) this.#peers.delete(key);
       },
     };
+    return slot;
   }
 
   /**

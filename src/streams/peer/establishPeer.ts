@@ -121,6 +121,8 @@ export function establishPeer(socket: Socket, setup: EstablishSetup): Observable
         },
       });
       connection = open;
+      // Established: a candidate for eviction while it stays useless (see ConnectionLimiter).
+      setup.slot.watch({ activity: () => open.downloadedBytes + open.uploadedBytes, interested: () => open.interested, close: () => open.close() });
       keepAlives = traffic.pipe(keepAlive({ keepAliveMs: timeouts.keepAliveMs, idleMs: timeouts.idleMs, scheduler }))
         .subscribe({ next: (msg) => void open.send(msg), error: finish });
       subscriber.next(open);

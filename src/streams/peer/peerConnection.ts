@@ -103,6 +103,8 @@ export class Connection implements PeerConnection {
   #ended: { readonly error: unknown } | undefined;
   #downloaded = 0;
   #uploaded = 0;
+  #amInterested = false;
+  #peerInterested = false;
 
   constructor(init: ConnectionInit) {
     this.#init = init;
@@ -124,6 +126,11 @@ export class Connection implements PeerConnection {
     return this.#uploaded;
   }
 
+  /** Whether either side said it is interested (and has not taken it back): the limiter's idea of a useful peer. */
+  get interested(): boolean {
+    return this.#amInterested || this.#peerInterested;
+  }
+
   get closed(): boolean {
     return this.#ended !== undefined;
   }
@@ -140,6 +147,7 @@ export class Connection implements PeerConnection {
       return RESOLVED;
     }
     if (msg.type === 'piece') this.#uploaded += msg.block.length;
+    else if (msg.type === 'interested' || msg.type === 'not-interested') this.#amInterested = msg.type === 'interested';
     this.#init.onSend();
     return this.#init.io.write(...chunks);
   }
@@ -155,6 +163,7 @@ export class Connection implements PeerConnection {
   /** Delivers one received message, or holds it (and stops reading) while nobody listens. */
   receive(msg: WireMessage): void {
     if (msg.type === 'piece') this.#downloaded += msg.block.length;
+    else if (msg.type === 'interested' || msg.type === 'not-interested') this.#peerInterested = msg.type === 'interested';
     if (this.#sink !== undefined) {
       this.#sink.next(msg);
     } else {
