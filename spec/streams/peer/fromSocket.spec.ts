@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
 import { fromSocket } from '../../../src/streams/peer/index.js';
-import { MAX_UNSENT_BYTES } from '../../../src/streams/peer/fromSocket.js';
+import { MAX_UNSENT_BYTES, MAX_UNSENT_WRITES } from '../../../src/streams/peer/fromSocket.js';
 import { closed, codeOf, outcome, rawClient, rawServer, received, until } from './peerHelpers.js';
 
 describe('fromSocket', function () {
@@ -83,7 +83,7 @@ describe('fromSocket', function () {
     io.destroy();
   });
 
-  it(`stops reading while more than MAX_UNSENT_BYTES wait to be sent (a peer that asks and never reads), and reads again once they are`, async () => {
+  it(`stops reading while more than MAX_UNSENT_WRITES writes (or MAX_UNSENT_BYTES) wait to be sent (a peer that asks and never reads), and reads again once they are`, async () => {
     const socket = await rawClient(server.port);
     const io = fromSocket(socket);
     io.bytes$.subscribe();
@@ -92,19 +92,39 @@ describe('fromSocket', function () {
     // 17-byte replies, as rejects are, written without waiting: only the bound stops them.
     const reply = new Uint8Array(17);
     let written = 0;
+    let held = -1;
     while (!socket.isPaused() && written < 64 * MAX_UNSENT_BYTES) {
+      if (held < 0 && socket.writableLength > 0 && socket.writableNeedDrain) held = 0;
+      if (held >= 0) held++;
       void io.write(reply);
       written += reply.length;
       if (written % (64 * 1024) < 17) await new Promise((r) => setImmediate(r));
     }
     expect(socket.isPaused(), `still reading after ${written} bytes queued`).to.equal(true);
-    expect(socket.writableLength).to.be.within(MAX_UNSENT_BYTES, MAX_UNSENT_BYTES + 64 * 1024);
+    expect(held, 'writes after the socket first held one back').to.be.within(MAX_UNSENT_WRITES, MAX_UNSENT_WRITES + 2);
+    expect(socket.writableLength).to.be.below(MAX_UNSENT_BYTES);
     io.pause();
     peer.resume();
     await until(() => socket.writableLength === 0);
     expect(socket.isPaused(), 'the owner\'s pause still holds').to.equal(true);
     io.resume();
     expect(socket.isPaused()).to.equal(false);
+    io.destroy();
+  });
+
+  it('stops reading while more than MAX_UNSENT_BYTES of large writes wait to be sent', async () => {
+    const socket = await rawClient(server.port);
+    const io = fromSocket(socket);
+    io.bytes$.subscribe();
+    (await remote).pause();
+    const block = new Uint8Array(16 * 1024);
+    // The kernel's buffers take the first few MiB: only what they do not take counts.
+    for (let i = 0; i < 4096 && !socket.isPaused(); i++) {
+      void io.write(block);
+      if (i % 4 === 3) await new Promise((r) => setImmediate(r));
+    }
+    expect(socket.isPaused()).to.equal(true);
+    expect(socket.writableLength).to.be.within(MAX_UNSENT_BYTES, MAX_UNSENT_BYTES + block.length);
     io.destroy();
   });
 
