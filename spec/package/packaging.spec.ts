@@ -101,8 +101,46 @@ import tracker = require('rxtorrent/tracker');
 ${isNotAny}notAny(rx.createClient, true);
 notAny(tracker.createTrackerApp, true);
 `);
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await run(process.execPath, [tsc, '-p', project], { cwd: project }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? String(err) }));
-    expect(result.stdout).to.equal('');
+    expect(await typeCheck(project)).to.equal('');
+  });
+
+  it('every TypeScript block of README.md type-checks against the installed package, as written', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+    expect(blocks.length, 'the README has TypeScript blocks').to.be.at.least(4);
+    const dir = join(project, 'readme');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'readme', private: true, type: 'module' }));
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: ['node'] },
+      include: ['*.ts'],
+    }));
+    for (const [i, block] of blocks.entries()) await writeFile(join(dir, `block${i + 1}.ts`), `${readmePrelude(block)}${block}\nexport {};\n`);
+    expect(await typeCheck(dir)).to.equal('');
   });
 });
+
+/** Runs the consumer's tsc on `project`; its output ('' when it type-checks). */
+async function typeCheck(project: string): Promise<string> {
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const result = await run(process.execPath, [tsc, '-p', project], { cwd: project }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? String(err) }));
+  return result.stdout;
+}
+
+/**
+ * What a README block uses from the page around it (a UI's elements, a client made in an earlier
+ * block), declared for the blocks that use it without declaring it.
+ */
+function readmePrelude(block: string): string {
+  const context: Record<string, string> = {
+    render: 'declare const render: (state: unknown) => void;',
+    bar: 'declare const bar: { style: { width: string } };',
+    label: 'declare const label: { textContent: string };',
+    state$: "declare const state$: import('rxjs').Observable<import('rxtorrent').SessionState>;",
+    client: "declare const client: import('rxtorrent').Client;",
+  };
+  return Object.entries(context)
+    .filter(([name]) => new RegExp(`(^|[^\\w.$])${name.replace('$', '\\$')}([^\\w$]|$)`).test(block) && !new RegExp(`const ${name.replace('$', '\\$')} =`).test(block))
+    .map(([, declaration]) => `${declaration}\n`)
+    .join('');
+}
