@@ -13,6 +13,7 @@ import { clientOptions, dashboardPort, optionalPort, type SharedOptions } from '
 import { parseCount, parseFileList } from '../options.js';
 import { sessionView } from '../sessionView.js';
 import { UsageError } from '../usageError.js';
+import { planListen } from './listenPlan.js';
 import { servedDownload } from './servedDownload.js';
 import { runWithDashboard } from './withDashboard.js';
 
@@ -49,7 +50,7 @@ export interface DownloadOptions extends SharedOptions {
  * ```
  */
 export async function runDownload(source: string, options: DownloadOptions): Promise<number> {
-  const config = {
+  const asked = {
     ...clientOptions(options),
     hashThreads: parseCount(options.hashThreads, '--hash-threads', MAX_HASH_THREADS),
     sequential: options.sequential === true,
@@ -71,16 +72,19 @@ export async function runDownload(source: string, options: DownloadOptions): Pro
     stream: process.stderr, json: options.json === true, quiet: options.quiet === true,
     savedTo: options.downloaded === undefined ? (s) => join(output, s.name) : undefined,
   });
+  const quiet = options.quiet === true;
   if (magnet) {
     const link = parseMagnet(source);
-    if (link.trackers.length === 0 && link.peers.length === 0 && config.peers.length === 0 && config.dht === undefined) {
+    if (link.trackers.length === 0 && link.peers.length === 0 && asked.peers.length === 0 && asked.dht === undefined) {
       throw new UsageError('this magnet link names no tracker and no peer: turn the DHT on (--dht, or --dht-bootstrap HOST:PORT) or give one with --peer');
     }
+    const config = await planListen(asked, link.trackers, quiet);
     const magnetConfig = { ...config, dir: options.output, seed: options.seed, saveTorrent: options.saveTorrent, metadataTimeoutMs };
     const states$ = servePort === undefined ? download(link, magnetConfig) : servedDownload({ kind: 'magnet', link, config: magnetConfig }, servePort, process.stderr);
     return runWithDashboard(states$, port, view);
   }
   const torrent = await readTorrent(source);
+  const config = await planListen(asked, torrent.announce.flat(), quiet);
   const files = options.files === undefined ? undefined : filePriorities(torrent, parseFileList(options.files));
   const states$ = options.downloaded !== undefined
     ? servePort === undefined

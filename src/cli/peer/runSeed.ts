@@ -14,6 +14,7 @@ import type { SessionState } from '../../streams/session/sessionState.js';
 import { clientOptions, dashboardPort, type SharedOptions } from '../clientOptions.js';
 import { sessionView } from '../sessionView.js';
 import { UsageError } from '../usageError.js';
+import { planListen } from './listenPlan.js';
 import { runWithDashboard } from './withDashboard.js';
 
 /** The options of `rxtorrent seed`, as commander parsed them. */
@@ -37,9 +38,10 @@ export interface SeedOptions extends SharedOptions {
 export async function runSeed(sources: readonly string[], options: SeedOptions): Promise<number> {
   if ((options.downloaded === undefined) === (options.dir === undefined)) throw new UsageError('give either -d <content> or --dir <parent>');
   if (options.downloaded !== undefined && sources.length > 1) throw new UsageError('-d names one torrent\'s content; use --dir for several');
-  const config = clientOptions(options);
+  const asked = clientOptions(options);
   const port = dashboardPort(options.dashboard);
   const torrents = await Promise.all(sources.map((source) => readTorrent(source)));
+  const config = await planListen(asked, torrents.flatMap((t) => t.announce.flat()), options.quiet === true);
   const v2Only = torrents.find((t) => t.version === 2);
   if (v2Only !== undefined) {
     throw new MetainfoError('ERR_METAINFO_V2_ONLY', `${v2Only.name}: seeding BitTorrent v2-only torrents is not supported yet`);

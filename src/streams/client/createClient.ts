@@ -24,11 +24,14 @@ import { startHandle, type TorrentHandle } from './torrentHandle.js';
 import { createDht, type DhtConfig } from '../dht/index.js';
 import type { SwarmDht } from '../session/sessionConfig.js';
 
+/** Where a client listens unless told: the first free of BitTorrent's 6881–6889, else any free port. */
+export const DEFAULT_PORTS: readonly number[] = [6881, 6882, 6883, 6884, 6885, 6886, 6887, 6888, 6889, 0];
+
 /** Options of {@link createClient}. */
 export interface ClientConfig {
   /** Address to listen on, dial from and announce. @default '0.0.0.0' */
   readonly host?: string;
-  /** Port to listen on (0 picks one). @default 6881 */
+  /** Port to listen on (0 picks one). @default the first free of 6881–6889, else any free port */
   readonly port?: number;
   /** Connections in and out together, over all torrents. @default 50 */
   readonly maxPeers?: number;
@@ -138,7 +141,7 @@ export function createClient(config: ClientConfig = {}, components: ClientCompon
   const skeys = new Map<string, Uint8Array>();
   let boundPort: number | undefined;
   const listener$ = listenForPeers({
-    host, port: config.port ?? 6881, limiter, timeouts: config.timeouts, scheduler: components.scheduler,
+    host, port: config.port ?? DEFAULT_PORTS, limiter, timeouts: config.timeouts, scheduler: components.scheduler,
     lookup: (infoHash) => routes.get(toHex(infoHash))?.options,
     encryption, findSkey: (req2) => skeys.get(toHex(req2)),
   }).pipe(

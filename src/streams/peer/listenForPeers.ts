@@ -17,8 +17,11 @@ import { resolvePeerTimeouts, type PeerConnectionContext, type TorrentPeerOption
 export interface ListenForPeersOptions extends PeerConnectionContext {
   /** Address to listen on: the client's host. */
   readonly host: string;
-  /** Port to listen on; 0 picks a free one (reported by the `listening` event). */
-  readonly port: number;
+  /**
+   * Port to listen on; 0 picks a free one (reported by the `listening` event). Several: the
+   * first that is not taken, in order (e.g. 6881–6889, then 0).
+   */
+  readonly port: number | readonly number[];
   /** Cap of a private limiter, when `limiter` is not given. @default 50 */
   readonly maxPeers?: number;
   /** The client's connection cap, shared with its dials. @default a limiter of `maxPeers` */
@@ -113,14 +116,23 @@ export function listenForPeers(options: ListenForPeersOptions): Observable<Liste
     };
 
     server.on('connection', accept);
-    server.once('error', (err) => {
-      subscriber.error(new PeerError('ERR_PEER_LISTEN_FAILED', `cannot listen on ${options.host}:${options.port}: ${err.message}`, { cause: err }));
-    });
-    server.listen({ host: options.host, port: options.port }, () => {
-      const bound = server.address();
-      const port = typeof bound === 'object' && bound !== null ? bound.port : options.port;
-      subscriber.next({ type: 'listening', address: { host: options.host, port } });
-    });
+    const candidates = typeof options.port === 'number' ? [options.port] : options.port;
+    if (candidates.length === 0) throw new PeerError('ERR_PEER_INVALID_ARGUMENT', 'no port to listen on');
+    const listen = (i: number): void => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        if (err.code === 'EADDRINUSE' && i + 1 < candidates.length) return listen(i + 1);
+        subscriber.error(new PeerError('ERR_PEER_LISTEN_FAILED', `cannot listen on ${options.host}:${candidates[i]}: ${err.message}`, { cause: err }));
+      };
+      server.once('error', onError);
+      server.listen({ host: options.host, port: candidates[i] }, () => {
+        server.off('error', onError);
+        server.on('error', (err) => subscriber.error(new PeerError('ERR_PEER_LISTEN_FAILED', `listener on ${options.host} failed: ${err.message}`, { cause: err })));
+        const bound = server.address();
+        const port = typeof bound === 'object' && bound !== null ? bound.port : (candidates[i] as number);
+        subscriber.next({ type: 'listening', address: { host: options.host, port } });
+      });
+    };
+    listen(0);
     return () => {
       server.off('connection', accept);
       server.close();
