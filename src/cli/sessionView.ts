@@ -54,7 +54,7 @@ export function describeState(s: SessionState): string {
   const eta = s.status === 'downloading' ? ` ETA ${formatDuration(s.eta)}` : '';
   const sources = [describeTrackers(s), describeDht(s)].filter((t) => t !== undefined).map((t) => ` · ${t}`).join('');
   return (
-    `${s.status} ${formatBytes(s.length - s.left)}/${formatBytes(s.length)} ${rates} ${plural(s.peers.length, 'peer')}${eta}` +
+    `${s.status} ${formatBytes(s.length - s.left)}/${formatBytes(s.length)} ${rates} ${describePeers(s)}${eta}` +
     ` · ${s.piecesHave}/${s.pieceCount} pieces · uploaded ${formatBytes(s.uploaded)}${sources}`
   );
 }
@@ -75,7 +75,7 @@ export function describeFields(s: SessionState): string[] {
     // While downloading the bar says what the word would.
     `${s.status === 'downloading' ? '' : `${s.status} `}${formatBytes(s.length - s.left)}/${formatBytes(s.length)}`,
     ...(s.status === 'downloading' ? [`ETA ${formatDuration(s.eta)}`] : []),
-    plural(s.peers.length, 'peer'),
+    describePeers(s),
     `${formatBytes(s.downloadRate)}/s↓ ${formatBytes(s.uploadRate)}/s↑`,
     `${s.piecesHave}/${s.pieceCount} pieces`,
     `uploaded ${formatBytes(s.uploaded)}`,
@@ -91,6 +91,12 @@ function describeDht(s: SessionState): string | undefined {
   if (dht.error !== undefined) return `DHT failed: ${dht.error.slice(0, 80)}`;
   if (dht.lookups === 0) return `DHT ${plural(dht.nodes, 'node')}, searching…`;
   return `DHT ${plural(dht.nodes, 'node')}, ${plural(dht.peersFound, 'peer')} found`;
+}
+
+/** `3 peers`; with none, why the last dial failed (it is retried). */
+function describePeers(s: SessionState): string {
+  const failure = s.peers.length === 0 ? s.lastDialFailure : undefined;
+  return failure === undefined ? plural(s.peers.length, 'peer') : `0 peers (dialling ${failure.address}: ${failure.message.slice(0, 60)}; retrying)`;
 }
 
 function plural(n: number, word: string): string {

@@ -88,6 +88,12 @@ describe('peerFlow', () => {
     expect(port.dialled).to.deep.equal(['127.0.0.2:6881', '127.0.0.3:6881']);
   });
 
+  it('a dial that fails comes out with its reason (the state shows it while no peer is connected)', () => {
+    const { out, learned$ } = setup();
+    learned$.next([{ host: '127.0.0.9', port: 7000 }]);
+    expect(out.filter((o) => o.type === 'dial-failed')).to.deep.equal([{ type: 'dial-failed', address: { host: '127.0.0.9', port: 7000 }, message: 'nobody at 127.0.0.9:7000' }]);
+  });
+
   it('asks trackers for peers only below the cap', () => {
     const { links$, announces, scheduler } = setup({ trackers: [['http://127.0.0.1:1/announce']], maxPeers: 1 });
     expect(announces[0]?.numwant).to.equal(50);

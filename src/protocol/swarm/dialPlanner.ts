@@ -12,7 +12,7 @@ import { banKeyOf, formatPeerAddress, type PeerAddress } from '../peerAddress.js
 export interface DialPlannerConfig {
   /** Dials plus connections this planner keeps going at most. */
   readonly maxPeers: number;
-  /** First back-off after a failure. @default 5000 */
+  /** First back-off after a failure (doubling with each further one). @default 1000 */
   readonly retryBaseMs?: number;
   /** Longest back-off. @default 300000 */
   readonly retryMaxMs?: number;
@@ -89,7 +89,7 @@ export class DialPlanner {
     }
     const healthy = entry.state === 'connected' && now - entry.connectedAt >= (this.config.healthyMs ?? 60_000);
     entry.failures = healthy ? 0 : entry.failures + 1;
-    const base = this.config.retryBaseMs ?? 5000;
+    const base = this.config.retryBaseMs ?? 1000;
     entry.retryAt = now + Math.min(base * 2 ** Math.max(0, entry.failures - 1), this.config.retryMaxMs ?? 300_000);
     entry.state = 'waiting';
     return this.plan(now);

@@ -8,7 +8,7 @@
  * @module
  */
 import { addressClassOf, mayDialLearned, type AddressClass } from '../../protocol/swarm/addressClass.js';
-import { Observable, Subject, Subscription, type SchedulerLike } from 'rxjs';
+import { Observable, Subject, Subscription, tap, type SchedulerLike } from 'rxjs';
 import { dialPeers, type DialCommand } from '../../operators/dialPeers.js';
 import { toHex } from '../../protocol/bytes.js';
 import { banKeyOf, type PeerAddress } from '../../protocol/peerAddress.js';
@@ -58,7 +58,9 @@ export interface PeerFlowInput {
 export type PeerFlowOutput =
   | { readonly type: 'connection'; readonly connection: PeerConnection }
   | { readonly type: 'tracker'; readonly event: TrackerEvent }
-  | { readonly type: 'dht'; readonly view: DhtView };
+  | { readonly type: 'dht'; readonly view: DhtView }
+  /** A dial failed (it is retried after a back-off): what the state shows while no peer is connected. */
+  | { readonly type: 'dial-failed'; readonly address: PeerAddress; readonly message: string };
 
 /**
  * Finds and connects the session's peers.
@@ -107,7 +109,10 @@ export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
     };
     subscription.add(input.learned$.subscribe(dialLearned));
     subscription.add(port.inbound(infoHash, options).subscribe({ next: adopt, error: (err: unknown) => subscriber.error(err) }));
-    subscription.add(dials$.pipe(dialPeers((address) => port.dial(address, infoHash, options), { maxPeers: input.maxPeers, scheduler })).subscribe(adopt));
+    const dial = (address: PeerAddress): Observable<PeerConnection> => port.dial(address, infoHash, options).pipe(
+      tap({ error: (err: unknown) => subscriber.next({ type: 'dial-failed', address, message: err instanceof Error ? err.message : String(err) }) }),
+    );
+    subscription.add(dials$.pipe(dialPeers(dial, { maxPeers: input.maxPeers, scheduler })).subscribe(adopt));
     subscription.add(
       port.listening$.subscribe({
         error: (err: unknown) => subscriber.error(err),

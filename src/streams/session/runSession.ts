@@ -21,7 +21,7 @@ import type { ReaderPosition } from '../../protocol/scheduler/readahead.js';
 import { asyncScheduler, BehaviorSubject, interval, merge, Observable, of, Subject, Subscription, timer } from 'rxjs';
 import { ExtensionError } from '../../errors.js';
 import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
-import { parsePeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';
+import { formatPeerAddress, parsePeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';
 import type { PieceVerdict, ReceivedBlock } from '../../protocol/pieces/index.js';
 import type { SwarmEvent } from '../../protocol/scheduler/index.js';
 import { encodeExtendedHandshake } from '../../protocol/wire/index.js';
@@ -81,6 +81,7 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     let phase: SessionPhase = { status: magnet === undefined ? 'starting' : 'metadata', checked: 0, rechecked: 0, metadata: magnet === undefined ? undefined : 0 };
     const trackers = new Map<string, TrackerView>();
     let dht: DhtView | undefined;
+    let lastDialFailure: SessionState['lastDialFailure'];
     const downloading = new Set<number>();
     const links = new SwarmLinks(torrent?.pieceCount);
     // Connections first: everything else hears them leave. Readers end with the session.
@@ -111,7 +112,7 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     const options = sessionPeerOptions({ peerId: port.peerId, torrent: () => torrent, have: () => book?.have, listenPort: () => listenPort, dhtPort: port.dht === undefined ? undefined : () => port.dht?.port() });
     const emit = (): void => subscriber.next(sessionSnapshot({
       source: torrent ?? (magnet as MagnetLink), phase, book, links: links.all(), downloaded: links.downloaded, uploaded: links.uploaded,
-      rates: rates$.value, trackers: trackers.values(), dht: torrent?.private === true ? undefined : dht, downloading, priorities, readers,
+      rates: rates$.value, trackers: trackers.values(), dht: torrent?.private === true ? undefined : dht, lastDialFailure, downloading, priorities, readers,
     }));
     let finalizing = false;
     /**
@@ -146,6 +147,7 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
         next: (out) => {
           if (out.type === 'connection') return links.adopt(out.connection);
           if (out.type === 'dht') return void (dht = out.view);
+          if (out.type === 'dial-failed') return void (lastDialFailure = { address: formatPeerAddress(out.address), message: out.message, at: scheduler.now() });
           const view = trackerViewOf(out.event, scheduler.now());
           if (view !== undefined) trackers.set(view.url, view);
         },

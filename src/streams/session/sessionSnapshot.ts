@@ -44,6 +44,8 @@ export interface SnapshotParts {
   readonly trackers: Iterable<TrackerView>;
   /** The DHT as a peer source, when one runs for this torrent. */
   readonly dht?: DhtView;
+  /** The last dial that failed. */
+  readonly lastDialFailure?: SessionState['lastDialFailure'];
   /** Pieces in flight. */
   readonly downloading: ReadonlySet<number>;
   /** The user's file priorities (missing: normal). */
@@ -107,6 +109,7 @@ export function sessionSnapshot(parts: SnapshotParts): SessionState {
     peers,
     trackers: [...parts.trackers],
     ...(parts.dht === undefined ? {} : { dht: parts.dht }),
+    ...(parts.lastDialFailure === undefined ? {} : { lastDialFailure: parts.lastDialFailure }),
     pieceMap: torrent === undefined ? '' : pieceMapOf(pieceCount, (i) => book?.have.has(i) ?? false, parts.downloading),
     ...(torrent === undefined ? {} : { files: fileViewsOf(torrent, (i) => book?.have.has(i) ?? false, parts.priorities ?? []) }),
     ...(torrent === undefined || (parts.readers ?? []).length === 0 ? {} : { readers: readerViewsOf(torrent, parts.readers ?? []) }),

@@ -94,6 +94,8 @@ export interface SessionState {
   readonly eta: number | undefined;
   readonly peers: readonly PeerView[];
   readonly trackers: readonly TrackerView[];
+  /** The last dial that failed (it is retried after a back-off): why a session may show no peer. */
+  readonly lastDialFailure?: { readonly address: string; readonly message: string; readonly at: number };
   /** The DHT as a peer source; absent when the client runs no DHT or the torrent is private. */
   readonly dht?: DhtView;
   /**
