@@ -96,10 +96,12 @@ describe('rxtorrent create / info (CLI)', () => {
     }
   });
 
-  it('create refuses a bad piece length with one line and exit 1', async () => {
-    const r = await runCli(['create', 'album', '--piece-length', '3KiB', '-o', 'x.torrent'], { cwd: dir });
-    expect(r.code).to.equal(1);
-    expect(r.stderr.trim().split('\n').at(-1)).to.match(/^rxtorrent: ERR_CREATE_BAD_PIECE_LENGTH: /);
+  it('create refuses a piece length that is no power of two in range as a usage error too (one line, exit 2, as for "abc")', async () => {
+    for (const size of ['3KiB', '3000', '512MiB']) {
+      const r = await runCli(['create', 'album', '--piece-length', size, '-o', 'x.torrent'], { cwd: dir });
+      expect(r.code, size).to.equal(2);
+      expect(r.stderr.trim().split('\n').at(-1)).to.equal(`rxtorrent: ERR_USAGE: invalid piece length "${size}": a power of two from 16 KiB to 256 MiB (e.g. 256KiB, 1MiB)`);
+    }
   });
 
   describe('info on malformed torrents: one line with the code, exit 1', () => {

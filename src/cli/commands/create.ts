@@ -9,9 +9,10 @@ import { basename, resolve } from 'node:path';
 import { CreateTorrentError } from '../../errors.js';
 import { lastValueFrom, tap } from 'rxjs';
 import { magnetOf } from '../../protocol/metainfo/index.js';
-import { createTorrent } from '../../streams/create/createTorrent.js';
+import { createTorrent, isValidPieceLength } from '../../streams/create/createTorrent.js';
 import { progressView } from '../progressView.js';
 import { formatBytes, parseSize } from '../units.js';
+import { UsageError } from '../usageError.js';
 
 /** Options after parsing. */
 interface CreateOptions {
@@ -47,6 +48,9 @@ export function createCommand(): Command {
     .option('-f, --force', 'overwrite the output file if it exists')
     .action(async (path: string, options: CreateOptions) => {
       const pieceLength = options.pieceLength === undefined ? undefined : parseSize(options.pieceLength, 'piece length');
+      if (pieceLength !== undefined && !isValidPieceLength(pieceLength)) {
+        throw new UsageError(`invalid piece length "${options.pieceLength}": a power of two from 16 KiB to 256 MiB (e.g. 256KiB, 1MiB)`);
+      }
       const version = options.v2 === true ? 'v2' : options.hybrid === true ? 'hybrid' : 'v1';
       // The output is checked before hashing, not after an hour of it.
       const output = options.output ?? `${basename(resolve(path))}.torrent`;

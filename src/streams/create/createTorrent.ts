@@ -98,10 +98,23 @@ export function createTorrent(path: string, config: CreateTorrentConfig = {}): O
   });
 }
 
+/**
+ * Whether `createTorrent` takes `pieceLength`: a power of two from 16 KiB to 256 MiB.
+ *
+ * @example
+ * ```ts
+ * isValidPieceLength(262144); // true
+ * isValidPieceLength(3000);   // false
+ * ```
+ */
+export function isValidPieceLength(pieceLength: number): boolean {
+  const powerOfTwo = Number.isSafeInteger(pieceLength) && pieceLength > 0 && (pieceLength & (pieceLength - 1)) === 0;
+  return powerOfTwo && pieceLength >= 16384 && pieceLength <= MAX_PIECE_LENGTH;
+}
+
 function checkPieceLength(pieceLength: number | undefined): void {
   if (pieceLength === undefined) return;
-  const powerOfTwo = Number.isSafeInteger(pieceLength) && pieceLength > 0 && (pieceLength & (pieceLength - 1)) === 0;
-  if (!powerOfTwo || pieceLength < 16384 || pieceLength > MAX_PIECE_LENGTH) {
+  if (!isValidPieceLength(pieceLength)) {
     throw new CreateTorrentError(
       'ERR_CREATE_BAD_PIECE_LENGTH',
       `piece length must be a power of two from 16 KiB to 256 MiB, got ${pieceLength}`,
