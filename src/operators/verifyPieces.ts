@@ -1,11 +1,10 @@
 /**
- * `verifyPieces(torrent)`: whole pieces → SHA-1 verdicts.
+ * `verifyPieces(torrent)`: whole pieces → verdicts (SHA-1; a v2-only torrent's by its Merkle trees).
  *
  * @module
  */
 import { map, type OperatorFunction } from 'rxjs';
-import { equalBytes } from '../protocol/bytes.js';
-import { pieceHash, sha1, type Torrent } from '../protocol/metainfo/index.js';
+import { checkPiece, type CheckableTorrent } from '../protocol/metainfo/index.js';
 import type { AssembledPiece, PieceVerdict } from '../protocol/pieces/index.js';
 
 /**
@@ -24,6 +23,6 @@ import type { AssembledPiece, PieceVerdict } from '../protocol/pieces/index.js';
  * pieces$.pipe(verifyPieces(torrent), tap((v) => v.type === 'failed' && report(v.peers)));
  * ```
  */
-export function verifyPieces(torrent: Pick<Torrent, 'pieces'>): OperatorFunction<AssembledPiece, PieceVerdict> {
-  return map((piece): PieceVerdict => ({ type: equalBytes(sha1(piece.data), pieceHash(torrent, piece.index)) ? 'verified' : 'failed', ...piece }));
+export function verifyPieces(torrent: CheckableTorrent): OperatorFunction<AssembledPiece, PieceVerdict> {
+  return map((piece): PieceVerdict => ({ type: checkPiece(torrent, piece.index, piece.data) ? 'verified' : 'failed', ...piece }));
 }

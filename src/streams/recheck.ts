@@ -6,8 +6,7 @@
  */
 import { defer, endWith, from, map, mergeMap, scan, type Observable } from 'rxjs';
 import { Bitfield } from '../protocol/bitfield.js';
-import { equalBytes } from '../protocol/bytes.js';
-import { pieceHash, pieceSize, sha1, type Torrent } from '../protocol/metainfo/index.js';
+import { checkPiece, pieceSize, type Torrent } from '../protocol/metainfo/index.js';
 import type { PieceStorage } from './storage/index.js';
 
 /** Options of {@link recheckPieces}. */
@@ -48,7 +47,7 @@ export function recheckPieces(torrent: Torrent, storage: Pick<PieceStorage, 'rea
       mergeMap(
         (index) =>
           from(storage.readBlock(index, 0, pieceSize(torrent, index))).pipe(
-            map((data) => ({ index, ok: equalBytes(sha1(data), pieceHash(torrent, index)) })),
+            map((data) => ({ index, ok: checkPiece(torrent, index, data) })),
           ),
         config.concurrency ?? 4,
       ),

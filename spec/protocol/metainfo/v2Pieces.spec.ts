@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { toHex } from '../../../src/protocol/bytes.js';
 import {
-  expectedPieceHashV2, fileGeometry, fileSpans, fileTreeOf, filesByRoot, parseInfoDict, parseMetainfo, pieceInFile, pieceSize, verifyPieceV2,
+  checkPiece, expectedPieceHashV2, fileGeometry, hasPieceHashes, fileSpans, fileTreeOf, filesByRoot, parseInfoDict, parseMetainfo, pieceInFile, pieceSize, verifyPieceV2,
   type Torrent,
 } from '../../../src/protocol/metainfo/index.js';
 import { PieceLayerFetch, serveHashes } from '../../../src/protocol/merkle/index.js';
@@ -59,6 +59,24 @@ describe('v2 pieces: layout mapping and verification', () => {
     expect(verifyPieceV2(bare, 4, assemble(t, FILES, 4), fetch.pieceHash(0))).to.equal(true);
     expect(fileTreeOf(bare, z)).to.equal(undefined);
     expect(fileTreeOf(bare, z, fetch.pieceLayer())!.root).to.deep.equal(bare.files[z]!.piecesRoot);
+  });
+
+  it('checkPiece: a v2-only torrent by its trees (never a missing layer), v1 and hybrid by SHA-1; hasPieceHashes says which can be checked', () => {
+    const bare = parseInfoDict(t.infoBytes);
+    for (let i = 0; i < t.pieceCount; i++) expect(checkPiece(t, i, assemble(t, FILES, i)), `piece ${i}`).to.equal(true);
+    const bad = assemble(t, FILES, 4);
+    bad[0] = bad[0]! ^ 1;
+    expect(checkPiece(t, 4, bad)).to.equal(false);
+    expect([checkPiece(bare, 4, assemble(t, FILES, 4)), checkPiece(bare, 3, assemble(t, FILES, 3))]).to.deep.equal([false, true]);
+    expect([hasPieceHashes(t), hasPieceHashes(bare)]).to.deep.equal([true, false]);
+    for (const version of ['v1', 'hybrid'] as const) {
+      const other = parseMetainfo(v2Torrent(FILES, { pieceLength: 32768, version }));
+      const pieces = Array.from({ length: other.pieceCount }, (_, i) => assemble(other, FILES, i));
+      expect(pieces.map((p, i) => checkPiece(other, i, p)), version).to.deep.equal(pieces.map(() => true));
+      pieces[0]![0] = pieces[0]![0]! ^ 1;
+      expect(checkPiece(other, 0, pieces[0]!), version).to.equal(false);
+      expect(hasPieceHashes(parseInfoDict(other.infoBytes)), version).to.equal(true);
+    }
   });
 
   it('routes hash requests by root, and builds one-piece files\' trees from their data', () => {

@@ -7,7 +7,8 @@
  */
 import { equalBytes, toHex } from '../bytes.js';
 import { FileTree, hashAt, pieceRoot, treeGeometry, type TreeGeometry } from '../merkle/index.js';
-import { pieceInFile } from './layout.js';
+import { pieceHash, pieceInFile } from './layout.js';
+import { sha1 } from './pieceHasher.js';
 import type { Torrent, TorrentFile } from './torrent.js';
 
 type V2Torrent = Pick<Torrent, 'pieceLength' | 'pieceCount' | 'files'>;
@@ -62,6 +63,42 @@ export function verifyPieceV2(torrent: V2Torrent, index: number, piece: Uint8Arr
   const { fileIndex, dataLength } = pieceInFile(torrent, index);
   if (piece.length < dataLength) return false;
   return equalBytes(pieceRoot(fileGeometry(torrent, fileIndex), piece.subarray(0, dataLength)), expected);
+}
+
+/** What {@link checkPiece} reads: a v1 torrent's `pieces`, or a v2 one's geometry and trees too. */
+export type CheckableTorrent = Pick<Torrent, 'pieces'> | Pick<Torrent, 'pieces' | 'version' | 'pieceLength' | 'pieceCount' | 'files'>;
+
+/**
+ * Whether an assembled piece is the one the torrent describes: its SHA-1 against `pieces` (v1
+ * and hybrid; a hybrid's v2 trees describe the same bytes), or for a v2-only torrent its Merkle
+ * root against the piece layer ({@link verifyPieceV2}; a missing layer never verifies).
+ *
+ * @param torrent - the torrent
+ * @param index - the piece index (in range)
+ * @param piece - the piece's bytes
+ * @returns true when the piece is good
+ * @example
+ * ```ts
+ * const ok = checkPiece(torrent, piece.index, piece.data);
+ * ```
+ */
+export function checkPiece(torrent: CheckableTorrent, index: number, piece: Uint8Array): boolean {
+  if ('version' in torrent && torrent.version === 2) return verifyPieceV2(torrent, index, piece) === true;
+  return equalBytes(sha1(piece), pieceHash(torrent, index));
+}
+
+/**
+ * Whether every piece of a v2-only torrent has a known hash: each file larger than a piece came
+ * with its piece layer (a `.torrent` may omit `piece layers`, a magnet's info dict never has them).
+ * True for v1 and hybrid torrents, which verify by SHA-1.
+ *
+ * @example
+ * ```ts
+ * if (!hasPieceHashes(torrent)) throw new Error('the piece layers must be fetched first');
+ * ```
+ */
+export function hasPieceHashes(torrent: Pick<Torrent, 'version' | 'pieceLength' | 'files'>): boolean {
+  return torrent.version !== 2 || torrent.files.every((f) => f.pad || f.length <= torrent.pieceLength || f.pieceLayer !== undefined);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The piece half of a download: accepted blocks are assembled into pieces, verified (SHA-1, on
- * the main thread or on hash workers), written, and counted until the last one is on disk and
+ * the main thread or on hash workers; a v2-only torrent's SHA-256 trees on the main thread), written, and counted until the last one is on disk and
  * storage is finalized. The piece flow is the one writer of the session's {@link ProgressBook}.
  *
  * @module
@@ -66,7 +66,8 @@ export function pieceFlow(input: PieceFlowInput): Observable<PieceFlowOutput> {
     const pool = new PiecePool(torrent.pieceLength);
     const writing = new Map<number, Uint8Array>();
     // Each piece buffer moves to a hash worker and back (when asked for): no copy.
-    const hashers = new HashWorkers({ threads: input.hashThreads });
+    // The workers hash SHA-1 only: a v2-only torrent's Merkle roots are computed here.
+    const hashers = new HashWorkers({ threads: torrent.version === 2 ? 0 : input.hashThreads });
     const verify: OperatorFunction<AssembledPiece, PieceVerdict> =
       hashers.threads === 0 ? verifyPieces(torrent) : verifyPiecesConcurrently(torrent, { sha1: (data) => hashers.sha1(data), concurrency: 2 * hashers.threads });
     return new Observable<PieceFlowOutput>((subscriber) => {
