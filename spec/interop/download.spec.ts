@@ -5,7 +5,8 @@ import { lastValueFrom, timeout } from 'rxjs';
 import { download } from '../../src/streams/download.js';
 import { createTorrent } from '../../src/streams/create/createTorrent.js';
 import type { Torrent } from '../../src/protocol/metainfo/index.js';
-import { aria2Seeder, ARIA2_SEEDING, LT_READY, ltPeer } from '../helpers/clients.js';
+import { aria2Seeder, ARIA2_SEEDING } from '../helpers/clients.js';
+import { downloadFromLtSeeder } from './fromLtSeeder.js';
 import { freeUdpAndTcpPort } from '../helpers/net.js';
 import { filesIdentical, makeTree } from '../helpers/payload.js';
 import { stopAllAfterEach } from '../helpers/proc.js';
@@ -38,13 +39,8 @@ describe('interop: rxtorrent downloads from real seeders (--peer, no tracker)', 
   it('from a libtorrent seeder: multi-file, awkward sizes, byte-identical, no .part left', async function () {
     requireTool(this, 'libtorrent');
     const { torrent, file } = await makeTorrent(tmp.path);
-    const port = await freeUdpAndTcpPort();
-    const seeder = ltPeer({ mode: 'seed', torrent: file, savePath: join(tmp.path, 'seed'), port });
-    await seeder.waitForLine(LT_READY, 30_000);
     const out = join(tmp.path, 'out');
-    const final = await lastValueFrom(
-      download(torrent, { dir: out, host: '127.0.0.1', port: 0, peers: [{ host: '127.0.0.1', port }], seed: false }).pipe(timeout(60_000)),
-    );
+    const final = await downloadFromLtSeeder({ torrent, file, savePath: join(tmp.path, 'seed'), out });
     expect(final.status).to.equal('done');
     expect(final.progress).to.equal(1);
     await expectSameTree(join(tmp.path, 'seed', 'tree'), join(out, 'tree'));

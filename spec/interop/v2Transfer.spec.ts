@@ -1,16 +1,17 @@
 import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lastValueFrom, timeout, type Subscription } from 'rxjs';
-import { download, readTorrent, seed } from '../../src/index.js';
+import { lastValueFrom, type Subscription } from 'rxjs';
+import { readTorrent, seed } from '../../src/index.js';
 import { createTorrent } from '../../src/streams/create/createTorrent.js';
-import { ltCreate, LT_DONE, LT_READY, ltPeer } from '../helpers/clients.js';
+import { ltCreate, LT_DONE, ltPeer } from '../helpers/clients.js';
 import { freePort, freeUdpAndTcpPort } from '../helpers/net.js';
 import { makeTree } from '../helpers/payload.js';
 import { stopAllAfterEach } from '../helpers/proc.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { until } from '../helpers/until.js';
 import { requireTool } from '../helpers/tools.js';
+import { downloadFromLtSeeder } from './fromLtSeeder.js';
 import { expectSameTree, SEED_TREE, SEED_TREE_BYTES } from './seedHelpers.js';
 
 const TRACKER = 'http://127.0.0.1:6969/announce';
@@ -32,13 +33,8 @@ describe('interop: v2-only torrents (BEP 52) transferred with libtorrent 2.0, by
     const hash = await ltCreate({ path: content, out: file, tracker: TRACKER, pieceSize: PIECE, v2Only: true });
     const torrent = await readTorrent(file);
     expect([torrent.version, torrent.infoHashV2]).to.deep.equal([2, hash]);
-    const port = await freeUdpAndTcpPort();
-    const seeder = ltPeer({ mode: 'seed', torrent: file, savePath: join(tmp.path, 'seed'), port });
-    await seeder.waitForLine(LT_READY, 30_000);
     const out = join(tmp.path, 'out');
-    const final = await lastValueFrom(
-      download(torrent, { dir: out, host: '127.0.0.1', port: 0, peers: [{ host: '127.0.0.1', port }], seed: false }).pipe(timeout(60_000)),
-    );
+    const final = await downloadFromLtSeeder({ torrent, file, savePath: join(tmp.path, 'seed'), out });
     expect([final.status, final.progress]).to.deep.equal(['done', 1]);
     await expectSameTree(content, join(out, 'tree'));
   });
