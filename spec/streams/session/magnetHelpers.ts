@@ -1,7 +1,7 @@
 /**
  * Helpers of the magnet and PEX specs: a clock that runs faster than the wall clock (so BEP 9
  * timeouts of 15–60 s take a second or two), raw `ut_metadata` peers that lie in scripted ways
- * (built on `listenForPeers` / `connectPeer`, no session behind them), a magnet leecher on
+ * (built on `listenForPeers`, no session behind them), a magnet leecher on
  * 127.0.0.1:0 and an in-process HTTP tracker.
  */
 import { createServer, type Server } from 'node:http';
@@ -12,7 +12,7 @@ import { encodeMetadataMessage, metadataPieceCount, metadataPieceLength, METADAT
 import { parseMagnet, type MagnetLink, type Torrent } from '../../../src/protocol/metainfo/index.js';
 import { generatePeerId, type WireMessage } from '../../../src/protocol/wire/index.js';
 import { createClient, type ClientConfig } from '../../../src/streams/client/createClient.js';
-import { connectPeer, listenForPeers, type PeerConnection, type TorrentPeerOptions } from '../../../src/streams/peer/index.js';
+import { listenForPeers, type PeerConnection, type TorrentPeerOptions } from '../../../src/streams/peer/index.js';
 import type { MagnetSessionConfig } from '../../../src/streams/session/magnetSession.js';
 import { createTrackerApp, memoryStore } from '../../../src/tracker/index.js';
 import { recordStates, type Recorded } from './faultHelpers.js';
