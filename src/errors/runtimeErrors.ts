@@ -219,3 +219,29 @@ export class DhtError extends RxTorrentError<DhtErrorCode> {
     super(code, message, options);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Web seeds (src/streams/webseed)
+
+/**
+ * Codes of {@link WebSeedError}: `ERR_WEBSEED_STATUS` (an HTTP status other than 200/206),
+ * `ERR_WEBSEED_TIMEOUT` (no byte for too long), `ERR_WEBSEED_REDIRECTS` (too many redirects, or
+ * one to something other than http/https), `ERR_WEBSEED_BAD_RANGE` (a 206 for other bytes than
+ * asked), `ERR_WEBSEED_SHORT_BODY` (the body ended early), `ERR_WEBSEED_IO` (socket errors:
+ * `cause`), `ERR_WEBSEED_BAD_URL`.
+ */
+export type WebSeedErrorCode =
+  | 'ERR_WEBSEED_STATUS'
+  | 'ERR_WEBSEED_TIMEOUT'
+  | 'ERR_WEBSEED_REDIRECTS'
+  | 'ERR_WEBSEED_BAD_RANGE'
+  | 'ERR_WEBSEED_SHORT_BODY'
+  | 'ERR_WEBSEED_IO'
+  | 'ERR_WEBSEED_BAD_URL';
+
+/** A web seed (BEP 19) request failed; `status` and `retryAfterMs` say what the server answered. */
+export class WebSeedError extends RxTorrentError<WebSeedErrorCode> {
+  constructor(code: WebSeedErrorCode, message: string, readonly status?: number, readonly retryAfterMs?: number, options: RxTorrentErrorOptions = {}) {
+    super(code, message, options);
+  }
+}

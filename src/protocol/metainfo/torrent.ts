@@ -76,7 +76,7 @@ export interface Torrent {
   readonly announce: readonly (readonly string[])[];
   /** BEP 27 private flag: peers only from the tracker (no PEX, no DHT). */
   readonly private: boolean;
-  /** BEP 19 web seeds (parsed, not used yet). */
+  /** BEP 19 web seeds (`url-list`): HTTP servers a session also downloads from. */
   readonly urlList: readonly string[];
   /** True for a hybrid v1+v2 torrent (`version === 'hybrid'`). */
   readonly hybrid: boolean;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { filter, map, merge, Observable, Subject, Subscription, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { EMPTY, filter, map, merge, Observable, Subject, Subscription, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { limitRate } from '../../operators/limitRate.js';
 import { schedulePieces } from '../../operators/schedulePieces.js';
 import { Bitfield } from '../../protocol/bitfield.js';
@@ -36,6 +36,8 @@ export interface RequestFlowInput {
   readonly scheduling: SessionConfig['scheduling'];
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
+  /** Other piece sources' scheduler events (web seeds); their requests come out as `send` commands. */
+  readonly sources$?: Observable<SwarmEvent>;
 }
 
 /** What {@link requestFlow} emits. */
@@ -120,7 +122,7 @@ export function requestFlow(input: RequestFlowInput): Observable<RequestFlowOutp
     input.levels$.pipe(map((levels): SwarmEvent => ({ type: 'priorities', levels }))),
     input.deadlines$.pipe(map((pieces): SwarmEvent => ({ type: 'deadlines', pieces }))),
   );
-  const commands$ = merge(plan$, input.links$.pipe(toSwarmEvents(torrent.pieceCount)), input.pieces$).pipe(
+  const commands$ = merge(plan$, input.links$.pipe(toSwarmEvents(torrent.pieceCount)), input.pieces$, input.sources$ ?? EMPTY).pipe(
     schedulePieces({
       ...input.scheduling, pieceCount: torrent.pieceCount, pieceLength: torrent.pieceLength, length: torrent.length, have: input.have,
       random: input.random, scheduler, sequential: input.sequential,

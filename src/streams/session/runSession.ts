@@ -44,6 +44,7 @@ import { rememberedPriorities } from './resume.js';
 import { bucketsOf, openStorage, startTorrent } from './startTorrent.js';
 import { SwarmLinks } from './swarmLinks.js';
 import { uploadFlow } from './uploadFlow.js';
+import { WebSeeds } from './webSeeds.js';
 
 /** What a session starts from. */
 export type SessionSource =
@@ -108,11 +109,16 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     // What the state shows of the plan: the user's file priorities and the readers.
     let priorities: readonly Priority[] = config.files ?? [];
     let readers: readonly ReaderPosition[] = [];
-    const send = (command: SendCommand): void => links.send(command.peer, command.message);
+    let webSeeds: WebSeeds | undefined;
+    teardown.add(() => webSeeds?.close());
+    const send = (command: SendCommand): void => {
+      if (webSeeds?.send(command) !== true) links.send(command.peer, command.message);
+    };
     const options = sessionPeerOptions({ peerId: port.peerId, torrent: () => torrent, have: () => book?.have, listenPort: () => listenPort, dhtPort: port.dht === undefined ? undefined : () => port.dht?.port() });
     const emit = (): void => subscriber.next(sessionSnapshot({
       source: torrent ?? (magnet as MagnetLink), phase, book, links: links.all(), downloaded: links.downloaded, uploaded: links.uploaded,
       rates: rates$.value, trackers: trackers.values(), dht: torrent?.private === true ? undefined : dht, lastDialFailure, downloading, priorities, readers,
+      webSeeds: webSeeds?.views(),
     }));
     let finalizing = false;
     /**
@@ -191,6 +197,8 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           // Peers that joined before we knew our pieces (a magnet's) hear of them now.
           for (const { peer } of [...links.all()]) for (const index of b.have) links.send(peer.key, { type: 'have', index });
           const buckets = bucketsOf(port, config);
+          const seeds = (webSeeds = new WebSeeds(t, config.webSeeds ?? t.urlList, scheduler, config.webSeed));
+          teardown.add(verdicts$.subscribe((verdict) => seeds.verdict(verdict)));
           teardown.add(pieceFlow({ torrent: t, storage, book: b, blocks$, hashThreads: config.hashThreads ?? 0 }).subscribe({
             error: fail,
             next: (out) => {
@@ -227,12 +235,13 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           }));
           teardown.add(requestFlow({
             torrent: t, have: b.have, links$: links.events$, pieces$: pieceEvents$, levels$, deadlines$, sequential: config.sequential === true,
-            buckets: buckets.download, scheduling: config.scheduling, scheduler, random,
+            buckets: buckets.download, scheduling: config.scheduling, scheduler, random, sources$: seeds.events$,
           }).subscribe((out) => {
             if (out.type === 'block') return blocks$.next(out.block);
             if (out.message.type === 'request') downloading.add(out.message.index);
             send(out);
           }));
+          seeds.start();
           teardown.add(uploadFlow({ torrent: t, storage, book: b, links$: links.events$, rates$, written$, buckets: buckets.upload, scheduler, random }).subscribe({ next: send, error: fail }));
           teardown.add(extensionFlow({ torrent: t, links$: links.events$, pexIntervalMs: config.pexIntervalMs, scheduler }).subscribe((out) => {
             if (out.type === 'send') send(out);

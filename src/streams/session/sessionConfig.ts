@@ -14,6 +14,7 @@ import type { PeerConnection, TorrentPeerOptions } from '../peer/index.js';
 import type { PieceStorage } from '../storage/index.js';
 import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
 import type { SessionControl } from './sessionControl.js';
+import type { WebSeedsConfig } from './webSeeds.js';
 
 /** User options of one torrent's session. */
 export interface SessionConfig {
@@ -61,6 +62,10 @@ export interface SessionConfig {
    * runs were mixed, for 11–13 MiB more memory (see the README's performance section). @default 0
    */
   readonly hashThreads?: number;
+  /** BEP 19 web seeds to use instead of the torrent's `url-list` (`[]`: none). @default torrent.urlList */
+  readonly webSeeds?: readonly string[];
+  /** Web seed tuning (run size, requests in flight, timeouts, redirects). */
+  readonly webSeed?: WebSeedsConfig;
   /** Request-strategy tuning (pipeline depths, timeouts, endgame). */
   readonly scheduling?: Omit<PieceSchedulerConfig, 'pieceCount' | 'pieceLength' | 'length' | 'have' | 'random' | 'sequential' | 'levels'>;
   /**

@@ -16,6 +16,7 @@ import type { ProgressBook } from './progressBook.js';
 import type { RateSample } from './rateBook.js';
 import { pieceMapOf, type DhtView, type PeerView, type SessionState, type SessionStatus, type TrackerView } from './sessionState.js';
 import type { Link } from './swarmLinks.js';
+import type { WebSeedView } from '../webseed/webSeed.js';
 
 /** Where a session is in its life, and how far its current step is. */
 export interface SessionPhase {
@@ -52,6 +53,8 @@ export interface SnapshotParts {
   readonly priorities?: readonly Priority[];
   /** Readers streaming from the torrent. */
   readonly readers?: readonly ReaderPosition[];
+  /** The torrent's web seeds (their bytes are not in `downloaded`, nor their rates in `rates`). */
+  readonly webSeeds?: readonly WebSeedView[];
 }
 
 /**
@@ -89,6 +92,9 @@ export function sessionSnapshot(parts: SnapshotParts): SessionState {
     });
   }
   const phase = parts.phase;
+  const webSeeds = parts.webSeeds ?? [];
+  const webRate = webSeeds.reduce((sum, w) => sum + w.rate, 0);
+  const downloadRate = rates.downloadRate + webRate;
   return {
     infoHash: source.infoHash,
     name: source.name ?? source.infoHash,
@@ -101,17 +107,18 @@ export function sessionSnapshot(parts: SnapshotParts): SessionState {
     piecesHave: book?.have.count ?? 0,
     length,
     left,
-    downloaded: parts.downloaded,
+    downloaded: parts.downloaded + webSeeds.reduce((sum, w) => sum + w.downloaded, 0),
     uploaded: parts.uploaded,
-    downloadRate: rates.downloadRate,
+    downloadRate,
     uploadRate: rates.uploadRate,
-    eta: left === 0 ? undefined : rates.downloadRate > 0 ? left / rates.downloadRate : undefined,
+    eta: left === 0 ? undefined : downloadRate > 0 ? left / downloadRate : undefined,
     peers,
     trackers: [...parts.trackers],
     ...(parts.dht === undefined ? {} : { dht: parts.dht }),
     ...(parts.lastDialFailure === undefined ? {} : { lastDialFailure: parts.lastDialFailure }),
     pieceMap: torrent === undefined ? '' : pieceMapOf(pieceCount, (i) => book?.have.has(i) ?? false, parts.downloading),
     ...(torrent === undefined ? {} : { files: fileViewsOf(torrent, (i) => book?.have.has(i) ?? false, parts.priorities ?? []) }),
+    ...(webSeeds.length === 0 ? {} : { webSeeds }),
     ...(torrent === undefined || (parts.readers ?? []).length === 0 ? {} : { readers: readerViewsOf(torrent, parts.readers ?? []) }),
   };
 }

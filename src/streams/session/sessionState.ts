@@ -5,6 +5,7 @@
  * @module
  */
 import type { FileView, MAX_FILE_VIEWS, ReaderView } from './fileViews.js';
+import type { WebSeedView } from '../webseed/webSeed.js';
 
 export type { FileView, ReaderView } from './fileViews.js';
 
@@ -105,6 +106,8 @@ export interface SessionState {
   readonly pieceMap: string;
   /** The torrent's files (at most {@link MAX_FILE_VIEWS}) with priority and progress; absent until the torrent is known. */
   readonly files?: readonly FileView[];
+  /** Its web seeds (BEP 19 `url-list`), with status and why; absent when it has none. */
+  readonly webSeeds?: readonly WebSeedView[];
   /** Readers streaming from it now (`read$`, `createReadStream`, the stream server); absent when none. */
   readonly readers?: readonly ReaderView[];
 }
