@@ -1,28 +1,14 @@
 import { expect } from 'chai';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lastValueFrom, timeout } from 'rxjs';
-import { download } from '../../src/streams/download.js';
-import { createTorrent } from '../../src/streams/create/createTorrent.js';
-import type { Torrent } from '../../src/protocol/metainfo/index.js';
-import type { SessionState } from '../../src/streams/session/sessionState.js';
 import { startNginx, startPythonHttp } from '../helpers/httpServers.js';
 import { filesIdentical, makeTree, writePayload } from '../helpers/payload.js';
 import { stopAllAfterEach } from '../helpers/proc.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { requireTool } from '../helpers/tools.js';
+import { fetchAll, webSeedTorrent } from './webSeedHelpers.js';
 
 const TREE = { 'empty.txt': 0, 'tiny.bin': 100, 'a/b/big.bin': 3_000_000, 'a/mid.bin': 700_001, 'z z%.bin': 20_000 };
-
-async function torrentOf(path: string, urlList: readonly string[]): Promise<Torrent> {
-  const done = await lastValueFrom(createTorrent(path, { pieceLength: 32768, urlList }));
-  if (done.type !== 'done') throw new Error('no torrent');
-  return done.torrent;
-}
-
-async function fetchAll(torrent: Torrent, dir: string): Promise<SessionState> {
-  return lastValueFrom(download(torrent, { dir, host: '127.0.0.1', port: 0, seed: false }).pipe(timeout(60_000)));
-}
 
 describe('interop: web seeds (BEP 19) on loopback, no tracker, no peer', function () {
   this.timeout(90_000);
@@ -34,7 +20,7 @@ describe('interop: web seeds (BEP 19) on loopback, no tracker, no peer', functio
     const root = join(tmp.path, 'www');
     await makeTree(join(root, 'tree'), TREE, 'webseed');
     const server = await startNginx(join(tmp.path, 'nginx'), root);
-    const torrent = await torrentOf(join(root, 'tree'), [server.url]);
+    const torrent = await webSeedTorrent(join(root, 'tree'), [server.url]);
     const final = await fetchAll(torrent, join(tmp.path, 'out'));
     expect(final.status).to.equal('done');
     expect(final.peers).to.deep.equal([]);
@@ -52,7 +38,7 @@ describe('interop: web seeds (BEP 19) on loopback, no tracker, no peer', functio
     const root = join(tmp.path, 'www');
     await writePayload(join(root, 'pub', 'one.bin'), 2_500_000, 'single');
     const server = await startNginx(join(tmp.path, 'nginx'), root);
-    const torrent = await torrentOf(join(root, 'pub', 'one.bin'), [`${server.url}pub/one.bin`]);
+    const torrent = await webSeedTorrent(join(root, 'pub', 'one.bin'), [`${server.url}pub/one.bin`]);
     const final = await fetchAll(torrent, join(tmp.path, 'out'));
     expect(final.status).to.equal('done');
     expect(await filesIdentical(join(root, 'pub', 'one.bin'), join(tmp.path, 'out', 'one.bin'))).to.equal(true);
@@ -62,7 +48,7 @@ describe('interop: web seeds (BEP 19) on loopback, no tracker, no peer', functio
     const root = join(tmp.path, 'www');
     await makeTree(join(root, 'tree'), { 'x.bin': 300_000, 'y/z.bin': 150_001 }, 'py');
     const server = await startPythonHttp(root);
-    const torrent = await torrentOf(join(root, 'tree'), [server.url]);
+    const torrent = await webSeedTorrent(join(root, 'tree'), [server.url]);
     const final = await fetchAll(torrent, join(tmp.path, 'out'));
     expect(final.status).to.equal('done');
     for (const path of ['x.bin', 'y/z.bin']) expect(await filesIdentical(join(root, 'tree', path), join(tmp.path, 'out', 'tree', path)), path).to.equal(true);

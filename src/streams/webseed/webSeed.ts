@@ -43,6 +43,9 @@ export interface WebSeedView {
 /** Scheduler keys of web seeds start with this (no peer key does). */
 export const WEBSEED_KEY_PREFIX = 'web:';
 
+/** Failed pieces a web seed sent part of (with peers) before it is dropped. */
+export const MAX_SHARED_FAILURES = 3;
+
 /** One BEP 19 server; see the module. */
 export class WebSeed {
   readonly key: PeerKey;
@@ -54,6 +57,7 @@ export class WebSeed {
   private readonly inFlight = new Set<Subscription>();
   private timer: Subscription | undefined;
   private joined = false;
+  private sharedFailures = 0;
 
   constructor(
     readonly url: string,
@@ -94,9 +98,13 @@ export class WebSeed {
     this.pending.delete(`${block.index}:${block.begin}`);
   }
 
-  /** A piece verdict: one this server alone sent that failed drops it. */
+  /**
+   * A piece verdict: a failed piece this server alone sent drops it, and so do
+   * {@link MAX_SHARED_FAILURES} failed pieces it sent blocks of with others.
+   */
   verdict(verdict: PieceVerdict): void {
-    if (verdict.type === 'failed' && verdict.peers.length === 1 && verdict.peers[0] === this.key) this.outcome({ type: 'corrupt', index: verdict.index });
+    if (verdict.type !== 'failed' || !verdict.peers.includes(this.key)) return;
+    if (verdict.peers.length === 1 || ++this.sharedFailures >= MAX_SHARED_FAILURES) this.outcome({ type: 'corrupt', index: verdict.index });
   }
 
   /** What the state shows. */
