@@ -69,6 +69,16 @@ describe('rxtorrent create / info (CLI)', () => {
     expect(parseMetainfo(await readFile(join(dir, 'taken.torrent'))).name).to.equal('album');
   });
 
+  it('create --web-seed (repeatable) writes url-list; info lists the web seeds', async () => {
+    const seeds = ['http://127.0.0.1:8080/pub/', 'https://127.0.0.1:8443/mirror/'];
+    const created = await runCli(['create', 'album', '--web-seed', seeds[0]!, '--web-seed', seeds[1]!, '-o', 'seeded.torrent'], { cwd: dir });
+    expect(created.code, created.stderr).to.equal(0);
+    expect(parseMetainfo(await readFile(join(dir, 'seeded.torrent'))).urlList).to.deep.equal(seeds);
+    const info = await runCli(['info', 'seeded.torrent'], { cwd: dir });
+    expect(info.stdout).to.match(new RegExp(`web seeds:\\s+${seeds[0]}\\n\\s+${seeds[1]}\\n`));
+    expect((JSON.parse((await runCli(['info', 'seeded.torrent', '--json'], { cwd: dir })).stdout) as { urlList: string[] }).urlList).to.deep.equal(seeds);
+  });
+
   it('create refuses --v2 with --hybrid', async () => {
     expect((await runCli(['create', 'album', '--v2', '--hybrid', '-o', 'x.torrent'], { cwd: dir })).code).to.equal(2);
   });

@@ -1,5 +1,5 @@
 /**
- * `rxtorrent create <file|dir> -t URL... [-o out.torrent] [--piece-length SIZE] [--private] [--comment TEXT] [--v2 | --hybrid]`
+ * `rxtorrent create <file|dir> -t URL... [-o out.torrent] [--piece-length SIZE] [--private] [--comment TEXT] [--web-seed URL...] [--v2 | --hybrid]`
  *
  * @module
  */
@@ -17,6 +17,7 @@ import { UsageError } from '../usageError.js';
 /** Options after parsing. */
 interface CreateOptions {
   tracker: string[];
+  webSeed: string[];
   output?: string;
   pieceLength?: string;
   private?: boolean;
@@ -43,6 +44,7 @@ export function createCommand(): Command {
     .option('--piece-length <size>', 'bytes per piece, e.g. 256KiB (default: automatic)')
     .option('--private', 'private torrent (BEP 27): peers only from the tracker')
     .option('--comment <text>', 'free-text comment')
+    .option('--web-seed <url>', 'BEP 19 web seed: an HTTP(S) folder (or, single file, the file) serving the content (repeatable)', collect, [])
     .addOption(new Option('--v2', 'BitTorrent v2 only (BEP 52): per-file SHA-256 Merkle trees').conflicts('hybrid'))
     .option('--hybrid', 'v1 and v2 in one torrent (BEP 52 + BEP 47 pad files): usable by every client')
     .option('-f, --force', 'overwrite the output file if it exists')
@@ -60,7 +62,7 @@ export function createCommand(): Command {
       const started = Date.now();
       const view = progressView({ stream: process.stderr, label: 'hashing' });
       const done = await lastValueFrom(
-        createTorrent(path, { trackers: options.tracker, pieceLength, private: options.private, comment: options.comment, version }).pipe(
+        createTorrent(path, { trackers: options.tracker, pieceLength, private: options.private, comment: options.comment, version, urlList: options.webSeed }).pipe(
           tap((event) => {
             if (event.type !== 'progress') return;
             const seconds = (Date.now() - started) / 1000;

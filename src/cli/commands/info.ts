@@ -99,6 +99,7 @@ function describeTorrent(t: Torrent): string {
     ['files', `${files.length} (numbered for download --files)`],
     ...files.map((f, i) => ['', `${String(i).padStart(4)}  ${formatBytes(f.length).padStart(10)}  ${f.relativePath}`]),
     ...t.announce.map((tier, i) => [i === 0 ? 'trackers' : '', `tier ${i + 1}: ${tier.join(' ')}`]),
+    ...t.urlList.map((url, i) => [i === 0 ? 'web seeds' : '', url]),
     ['private', t.private ? 'yes' : 'no'],
     ...(t.comment === undefined ? [] : [['comment', t.comment]]),
     ...(t.createdBy === undefined ? [] : [['created by', t.createdBy]]),
