@@ -126,6 +126,31 @@ describe('the dashboard in headless Chromium, over an in-process swarm', functio
     expect(consoleErrors.filter((e) => !e.includes('ERR_INCOMPLETE_CHUNKED_ENCODING'))).to.deep.equal([]);
   });
 
+  it('lists web seeds in the peers table with their status and why', async () => {
+    const states = new BehaviorSubject<SessionState>(sessionStateOf({
+      webSeeds: [
+        { url: 'http://127.0.0.1:8080/pub/', status: 'active', downloaded: 4096, rate: 2048, ignoresRange: false },
+        { url: 'http://127.0.0.1:8081/', status: 'dropped', reason: 'piece 3 failed its hash', downloaded: 0, rate: 0, ignoresRange: true },
+      ],
+    }));
+    const server = http.createServer(createDashboardApp(states).callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      browser = await launchChromium();
+      const page = await browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await page.waitForSelector('table.peers tr.webseed[data-status="dropped"]', { timeout: 10_000 });
+      const [card] = await cards(page);
+      expect(card?.rows.slice(1).map((r) => [r[0], r[1], r[5]])).to.deep.equal([
+        ['http://127.0.0.1:8080/pub/', 'web seed: active', ''],
+        ['http://127.0.0.1:8081/', 'web seed: dropped (piece 3 failed its hash)', 'no Range'],
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('lists a multi-file torrent\'s files with priority and progress, what is being streamed, and the DHT as a peer source', async () => {
     const states = new BehaviorSubject<SessionState>(sessionStateOf({
       name: 'album',

@@ -76,6 +76,7 @@ export function describeFields(s: SessionState): string[] {
     `${s.status === 'downloading' ? '' : `${s.status} `}${formatBytes(s.length - s.left)}/${formatBytes(s.length)}`,
     ...(s.status === 'downloading' ? [`ETA ${formatDuration(s.eta)}`] : []),
     describePeers(s),
+    ...(s.webSeeds === undefined ? [] : [webSeedsField(s.webSeeds)]),
     `${formatBytes(s.downloadRate)}/s↓ ${formatBytes(s.uploadRate)}/s↑`,
     `${s.piecesHave}/${s.pieceCount} pieces`,
     `uploaded ${formatBytes(s.uploaded)}`,
@@ -97,6 +98,12 @@ function describeDht(s: SessionState): string | undefined {
 function describePeers(s: SessionState): string {
   const failure = s.peers.length === 0 ? s.lastDialFailure : undefined;
   return failure === undefined ? plural(s.peers.length, 'peer') : `0 peers (dialling ${failure.address}: ${failure.message.slice(0, 60)}; retrying)`;
+}
+
+/** `2 web seeds (1 dropped)`. */
+function webSeedsField(seeds: NonNullable<SessionState['webSeeds']>): string {
+  const dropped = seeds.filter((w) => w.status === 'dropped').length;
+  return `${plural(seeds.length, 'web seed')}${dropped === 0 ? '' : ` (${dropped} dropped)`}`;
 }
 
 function plural(n: number, word: string): string {
@@ -175,6 +182,7 @@ function rounded(s: SessionState): SessionState {
     uploadRate: Math.round(s.uploadRate),
     eta: s.eta === undefined ? undefined : Math.round(s.eta * 10) / 10,
     peers: s.peers.map((p) => ({ ...p, downloadRate: Math.round(p.downloadRate), uploadRate: Math.round(p.uploadRate) })),
+    ...(s.webSeeds === undefined ? {} : { webSeeds: s.webSeeds.map((w) => ({ ...w, rate: Math.round(w.rate) })) }),
   };
 }
 

@@ -86,6 +86,14 @@ function renderSession(c, s) {
       .forEach(function (v) { tr.append(el('td', '', v)); });
     return tr;
   });
+  // Web seeds (BEP 19) are rows of the same table: the URL, then what became of the server.
+  (s.webSeeds || []).forEach(function (w) {
+    var tr = el('tr', 'webseed');
+    tr.dataset.status = w.status;
+    [w.url, 'web seed: ' + w.status + (w.reason ? ' (' + w.reason + ')' : ''), formatRate(w.rate), '–', '100.0 %', w.ignoresRange ? 'no Range' : '']
+      .forEach(function (v) { tr.append(el('td', '', v)); });
+    rows.push(tr);
+  });
   c.peers.replaceChildren.apply(c.peers, rows);
   renderFiles(c, s);
 }
