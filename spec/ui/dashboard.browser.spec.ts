@@ -126,6 +126,21 @@ describe('the dashboard in headless Chromium, over an in-process swarm', functio
     expect(consoleErrors.filter((e) => !e.includes('ERR_INCOMPLETE_CHUNKED_ENCODING'))).to.deep.equal([]);
   });
 
+  /** Opens the dashboard of `states` (a fixed state, no swarm) in Chromium for `check`. */
+  async function showing(states: BehaviorSubject<SessionState>, check: (page: Page) => Promise<void>): Promise<void> {
+    const server = http.createServer(createDashboardApp(states).callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      browser = await launchChromium();
+      const page = await browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await check(page);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  }
+
   it('lists web seeds in the peers table with their status and why', async () => {
     const states = new BehaviorSubject<SessionState>(sessionStateOf({
       webSeeds: [
@@ -133,22 +148,14 @@ describe('the dashboard in headless Chromium, over an in-process swarm', functio
         { url: 'http://127.0.0.1:8081/', status: 'dropped', reason: 'piece 3 failed its hash', downloaded: 0, rate: 0, ignoresRange: true },
       ],
     }));
-    const server = http.createServer(createDashboardApp(states).callback());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      browser = await launchChromium();
-      const page = await browser.context.newPage();
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await showing(states, async (page) => {
       await page.waitForSelector('table.peers tr.webseed[data-status="dropped"]', { timeout: 10_000 });
       const [card] = await cards(page);
       expect(card?.rows.slice(1).map((r) => [r[0], r[1], r[5]])).to.deep.equal([
         ['http://127.0.0.1:8080/pub/', 'web seed: active', ''],
         ['http://127.0.0.1:8081/', 'web seed: dropped (piece 3 failed its hash)', 'no Range'],
       ]);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
+    });
   });
 
   it('lists a multi-file torrent\'s files with priority and progress, what is being streamed, and the DHT as a peer source', async () => {
@@ -161,20 +168,12 @@ describe('the dashboard in headless Chromium, over an in-process swarm', functio
       ],
       readers: [{ file: 1, position: 2 ** 19, end: 2 ** 20, rate: 2 ** 20 }],
     }));
-    const server = http.createServer(createDashboardApp(states).callback());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      browser = await launchChromium();
-      const page = await browser.context.newPage();
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await showing(states, async (page) => {
       await page.waitForSelector('table.files:not([hidden]) tr[data-priority="high"]', { timeout: 10_000 });
       const rows = await page.$$eval('table.files tr', (trs) => (trs as unknown as PageElement[]).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
       expect(rows.slice(1).map((r) => [r[1], r[3], r[4]])).to.deep.equal([['album/a.flac', 'skip', '0.0 %'], ['album/b.flac', 'high', '50.0 %']]);
       expect(await page.textContent('.readers')).to.match(/^streaming file 1 at /);
       expect(await page.textContent('.trackers')).to.include('DHT: 42 nodes, 2 lookups (searching), 7 peers found, announced to 8 nodes');
-    } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
+    });
   });
 });
