@@ -13,7 +13,8 @@ describe('dhtConfig (--dht, --dht-bootstrap, --dht-state)', () => {
 
   it('--dht joins through the public routers; the table lives in the user\'s state folder', () => {
     expect(dhtConfig({ dht: true }, env)).to.deep.equal({ bootstrap: PUBLIC_DHT_ROUTERS, stateFile: '/srv/state/rxtorrent/dht.json' });
-    expect(PUBLIC_DHT_ROUTERS).to.include('router.bittorrent.com:6881').and.include('dht.libtorrent.org:25401');
+    // Parsed only: no spec contacts them (the CLI and interop specs pass loopback bootstrap nodes).
+    expect(PUBLIC_DHT_ROUTERS).to.have.length(4);
   });
 
   it('--dht-bootstrap takes HOST:PORT[,…] instead (names too); --dht-state moves the table', () => {

@@ -6,17 +6,15 @@
  * @see https://www.bittorrent.org/beps/bep_0005.html
  * @module
  */
-import { asyncScheduler, defer, merge, mergeMap, Observable, of, shareReplay, Subscription, takeWhile, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, defer, mergeMap, Observable, shareReplay, Subscription, takeWhile, type SchedulerLike } from 'rxjs';
 import { DhtError } from '../../errors.js';
 import { assertNodeId } from '../../protocol/dht/index.js';
 import type { NodeId, PeerStoreConfig, QueryLimiterConfig } from '../../protocol/dht/index.js';
 import { formatPeerAddress } from '../../protocol/peerAddress.js';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
 import type { DhtNode, DhtState } from './dhtNode.js';
-import { lookupSeeds } from './joinDht.js';
 import { openDhtNode } from './openDhtNode.js';
-import { runLookup } from './runLookup.js';
-import { searchAndAnnounce, type DhtAnnounceResult, type DhtSearchEvent } from './searchAndAnnounce.js';
+import { peerLookup, searchAndAnnounce, type DhtAnnounceResult, type DhtSearchEvent } from './searchAndAnnounce.js';
 import type { LookupEvent } from './runLookup.js';
 
 /** Options of {@link createDht}. */
@@ -103,11 +101,7 @@ export function createDht(config: DhtConfig = {}): Dht {
 
   const getPeers = (infoHash: Uint8Array): Observable<LookupEvent> => {
     assertNodeId(infoHash, 'infoHash');
-    return withNode((node, bootstrap) => {
-      const local = node.store.get(infoHash, 50, scheduler.now());
-      const lookup$ = runLookup(node, infoHash, 'get_peers', lookupSeeds(node, infoHash, bootstrap));
-      return local.length > 0 ? merge(of<LookupEvent>({ type: 'peers', peers: local }), lookup$) : lookup$;
-    }).pipe(takeWhile((event) => event.type !== 'done', true));
+    return withNode((node, bootstrap) => peerLookup(node, bootstrap, infoHash, scheduler)).pipe(takeWhile((event) => event.type !== 'done', true));
   };
 
   const search = (infoHash: Uint8Array, tcpPort: number): Observable<DhtSearchEvent> => {

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { Observable, type SchedulerLike } from 'rxjs';
+import { defer, merge, Observable, of, type SchedulerLike } from 'rxjs';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
 import type { DhtNode } from './dhtNode.js';
 import { lookupSeeds } from './joinDht.js';
-import { runLookup } from './runLookup.js';
+import { runLookup, type LookupEvent } from './runLookup.js';
 
 /** What {@link Dht.announce} did. */
 export interface DhtAnnounceResult {
@@ -28,6 +28,23 @@ export type DhtSearchEvent =
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
 /**
+ * The peers of `infoHash` we hold ourselves (others announced them to us), then a get_peers
+ * lookup over the DHT: what `findPeers`, `getPeers` and a search walk. Cold.
+ *
+ * @example
+ * ```ts
+ * peerLookup(node, bootstrap, infoHash, asyncScheduler).subscribe((e) => e.type === 'peers' && console.log(e.peers));
+ * ```
+ */
+export function peerLookup(node: DhtNode, bootstrap: readonly PeerAddress[], infoHash: Uint8Array, scheduler: SchedulerLike): Observable<LookupEvent> {
+  return defer(() => {
+    const local = node.store.get(infoHash, 50, scheduler.now());
+    const lookup$ = runLookup(node, infoHash, 'get_peers', lookupSeeds(node, infoHash, bootstrap));
+    return local.length > 0 ? merge(of<LookupEvent>({ type: 'peers', peers: local }), lookup$) : lookup$;
+  });
+}
+
+/**
  * Looks `infoHash` up on `node`, then announces `tcpPort` to the closest nodes; completes after
  * the `announced` event. Unsubscribing stops the lookup (answers in flight are ignored).
  *
@@ -41,12 +58,9 @@ export function searchAndAnnounce(
 ): Observable<DhtSearchEvent> {
   return new Observable<DhtSearchEvent>((subscriber) => {
     const host = node.options.address.host;
-    const local = node.store.get(infoHash, 50, scheduler.now());
-    if (local.length > 0) subscriber.next({ type: 'peers', peers: local });
-    // We are a node of the DHT too: a searcher that reaches us finds the announce here.
-    if (!WILDCARDS.has(host)) node.store.add(infoHash, { host, port: tcpPort }, scheduler.now());
     let stopped = false;
-    const lookup = runLookup(node, infoHash, 'get_peers', lookupSeeds(node, infoHash, bootstrap)).subscribe((event) => {
+    // Subscribed first: the peers we hold are read before our own announce joins them.
+    const lookup = peerLookup(node, bootstrap, infoHash, scheduler).subscribe((event) => {
       if (event.type === 'peers') return subscriber.next(event);
       const targets = event.closest.filter((c) => c.token !== undefined);
       let answered = 0;
@@ -66,6 +80,8 @@ export function searchAndAnnounce(
       }
       finish();
     });
+    // We are a node of the DHT too: a searcher that reaches us finds the announce here.
+    if (!WILDCARDS.has(host)) node.store.add(infoHash, { host, port: tcpPort }, scheduler.now());
     return () => {
       stopped = true;
       lookup.unsubscribe();
