@@ -120,7 +120,8 @@ export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
           // Dial the given peers once we listen, so our extension handshake carries our port
           // (the peer can then dial us back, and tell others about us over PEX).
           if (input.given.length > 0) dials$.next({ type: 'add', addresses: input.given });
-          if (port.dht !== undefined) {
+          // A private torrent never starts it (BEP 27); a magnet found private later stops it (isPrivate).
+          if (port.dht !== undefined && !input.isPrivate()) {
             const fewPeers = (): boolean => open < Math.min(input.maxPeers, FEW_PEERS);
             subscription.add(dhtFlow({ infoHash, dht: port.dht, listenPort, links$: input.links$, fewPeers, isPrivate: input.isPrivate, scheduler }).subscribe((out) => {
               if (out.type === 'peers') dialLearned(out.peers);
