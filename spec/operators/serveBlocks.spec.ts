@@ -9,6 +9,9 @@ const B = 16384;
 function harness(fast: boolean, concurrency = 2) {
   const reads: { index: number; begin: number; length: number; done: Deferred<Uint8Array> }[] = [];
   const sent: WireMessage[] = [];
+  /** Each sent piece's release, called by the test as the socket would. */
+  const lent: (() => void)[] = [];
+  const released: Uint8Array[] = [];
   const outcomes: ServeOutcome[] = [];
   const events = new Subject<ServeEvent>();
   let error: unknown;
@@ -22,12 +25,16 @@ function harness(fast: boolean, concurrency = 2) {
             reads.push({ index, begin, length, done });
             return done.promise;
           },
-          send: async (m) => void sent.push(m),
+          release: (block) => void released.push(block),
+          send: async (m, release) => {
+            sent.push(m);
+            if (release !== undefined) lent.push(release);
+          },
         },
       ),
     )
     .subscribe({ next: (o) => outcomes.push(o), error: (e) => (error = e) });
-  return { reads, sent, outcomes, events, subscription, error: () => error };
+  return { reads, sent, lent, released, outcomes, events, subscription, error: () => error };
 }
 
 const req = (type: 'request' | 'cancel', begin: number, index = 0): ServeEvent => ({ type, index, begin, length: B });
@@ -58,6 +65,22 @@ describe('serveBlocks', () => {
       expect(h.outcomes.map((o) => (o.type === 'refused' ? o.reason : o.type))).to.deep.equal(['choked', 'not-have', 'too-large']);
       expect(h.sent.filter((m) => m.type === 'reject-request')).to.have.length(fast ? 3 : 0);
     }
+  });
+
+  it('a sent block is lent to the sender, and given back only when the sender releases it; a cancelled one at once', async () => {
+    const h = harness(false, 2);
+    h.events.next({ type: 'unchoke' });
+    h.events.next(req('request', 0));
+    h.events.next(req('request', B));
+    h.events.next(req('cancel', B));
+    const [a, b] = [new Uint8Array(B).fill(1), new Uint8Array(B).fill(2)];
+    h.reads[0]!.done.resolve(a);
+    h.reads[1]!.done.resolve(b);
+    await flush();
+    expect(h.sent).to.have.length(1);
+    expect(h.released).to.deep.equal([b]);
+    h.lent[0]!();
+    expect(h.released).to.deep.equal([b, a]);
   });
 
   it('a cancel before the read completes means nothing is sent', async () => {

@@ -33,8 +33,16 @@ export interface ServeBlocksConfig extends UploadQueueConfig {
 /** Collaborators of {@link serveBlocks}. */
 export interface ServeBlocksComponents {
   readonly readBlock: (index: number, begin: number, length: number) => Promise<Uint8Array>;
-  /** Sends one message; resolves when the socket took it (after `drain`). */
-  readonly send: (message: WireMessage) => Promise<void>;
+  /**
+   * Gives a block from `readBlock` back once nothing holds it (lent memory, e.g. a read cache's
+   * window): after the socket wrote it, or when it was not sent. @default nothing to give back
+   */
+  readonly release?: (block: Uint8Array) => void;
+  /**
+   * Sends one message; resolves when the socket took it (after `drain`). With a `release`, the
+   * block of a `piece` is lent: the sender calls `release` once it no longer holds it.
+   */
+  readonly send: (message: WireMessage, release?: () => void) => Promise<void>;
   /** Waits until `bytes` may be uploaded (rate limits). @default no wait */
   readonly throttle?: (bytes: number) => Observable<unknown>;
 }
@@ -68,8 +76,12 @@ export function serveBlocks(config: ServeBlocksConfig, components: ServeBlocksCo
       defer(() => from(components.readBlock(r.index, r.begin, r.length))).pipe(
         mergeMap((block) => (components.throttle === undefined ? of(block) : components.throttle(r.length).pipe(take(1), map(() => block)))),
         mergeMap((block) => {
-          if (!queue.finish(r)) return EMPTY;
-          return from(components.send({ type: 'piece', index: r.index, begin: r.begin, block }).then((): ServeOutcome => ({ type: 'sent', index: r.index, begin: r.begin, length: r.length })));
+          const release = components.release === undefined ? undefined : () => components.release!(block);
+          if (!queue.finish(r)) {
+            release?.();
+            return EMPTY;
+          }
+          return from(components.send({ type: 'piece', index: r.index, begin: r.begin, block }, release).then((): ServeOutcome => ({ type: 'sent', index: r.index, begin: r.begin, length: r.length })));
         }),
       );
     const pump = (): void => {

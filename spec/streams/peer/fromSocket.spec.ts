@@ -142,4 +142,36 @@ describe('fromSocket', function () {
     await io.write(Uint8Array.of(1));
     await until(() => io.destroyed);
   });
+
+  it('lend: releases lent chunks once the kernel has them, not when the write resolves under backpressure', async () => {
+    const socket = await rawClient(server.port);
+    const io = fromSocket(socket);
+    const peer = await remote;
+    peer.pause();
+    const released: number[] = [];
+    const block = new Uint8Array(256 * 1024);
+    // The peer does not read: after the kernel buffers fill, lent blocks stay held.
+    for (let i = 0; i < 64; i++) void io.lend(() => released.push(i), block, Uint8Array.of(i));
+    await new Promise((r) => setTimeout(r, 50));
+    const early = released.length;
+    expect(early, 'some lent writes are still held').to.be.below(64);
+    expect(released).to.deep.equal([...Array(early).keys()]);
+    peer.resume();
+    await until(() => released.length === 64);
+    expect(released).to.deep.equal([...Array(64).keys()]);
+    io.destroy();
+  });
+
+  it('lend: releases what a destroyed socket dropped, and releases at once on a closed one', async () => {
+    const socket = await rawClient(server.port);
+    const io = fromSocket(socket);
+    (await remote).pause();
+    let released = 0;
+    const block = new Uint8Array(1 << 20);
+    for (let i = 0; i < 32; i++) void io.lend(() => released++, block);
+    io.destroy();
+    await until(() => released === 32);
+    void io.lend(() => released++, block);
+    expect(released).to.equal(33);
+  });
 });

@@ -171,16 +171,22 @@ export function encryptStream(io: SocketStream, setup: EncryptionSetup): Encrypt
     });
   });
 
+  /** Plaintext lends the chunks on to the socket; otherwise they are copied, and released at once. */
+  const write = (release: (() => void) | undefined, chunks: readonly Uint8Array[]): Promise<void> => {
+    if (mode === 'plain') return release === undefined ? io.write(...chunks) : io.lend(release, ...chunks);
+    let copies: Uint8Array[];
+    if (mode === 'rc4') copies = chunks.map((chunk) => encrypt!.copy(chunk));
+    else copies = chunks.map((chunk) => chunk.slice());
+    release?.();
+    if (mode === 'rc4') return io.write(...copies);
+    queued.push(...copies);
+    return RESOLVED;
+  };
+
   const stream: EncryptedStream = {
     bytes$,
-    write(...chunks) {
-      if (mode === 'detect' || mode === 'mse') {
-        for (const chunk of chunks) queued.push(chunk.slice());
-        return RESOLVED;
-      }
-      if (mode === 'rc4') return io.write(...chunks.map((chunk) => encrypt!.copy(chunk)));
-      return io.write(...chunks);
-    },
+    write: (...chunks) => write(undefined, chunks),
+    lend: (release, ...chunks) => write(release, chunks),
     pause: () => io.pause(),
     resume: () => io.resume(),
     destroy: () => io.destroy(),

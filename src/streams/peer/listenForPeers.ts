@@ -10,6 +10,7 @@ import { normalizeIp, type PeerAddress } from '../../protocol/peerAddress.js';
 import { ConnectionLimiter } from './connectionLimiter.js';
 import type { EncryptionPolicy } from './encryptedStream.js';
 import { establishPeer } from './establishPeer.js';
+import { SOCKET_WRITE_HIGH_WATER_BYTES } from './fromSocket.js';
 import type { PeerConnection } from './peerConnection.js';
 import { resolvePeerTimeouts, type PeerConnectionContext, type TorrentPeerOptions } from './peerOptions.js';
 
@@ -86,7 +87,7 @@ export function listenForPeers(options: ListenForPeersOptions): Observable<Liste
   const encryption = policy === 'off' ? undefined : { policy, findSkey };
   return new Observable<ListenerEvent>((subscriber) => {
     const accepted = new Set<Subscription>();
-    const server = createServer({ pauseOnConnect: true, noDelay: true });
+    const server = createServer({ pauseOnConnect: true, noDelay: true, highWaterMark: SOCKET_WRITE_HIGH_WATER_BYTES });
 
     const accept = (socket: Socket): void => {
       const address = remoteAddress(socket);

@@ -51,10 +51,13 @@ export interface PeerConnection {
   readonly closed: boolean;
   /**
    * Sends a message; a `piece` goes out as header + block without copying the block.
+   * @param release - for a `piece` whose block is lent (a view of reused memory): called once the
+   *   connection no longer holds the block (written, copied, or dropped); the block must not
+   *   change until then. Other messages call it at once.
    * @returns resolves once the socket took it (after `drain` under backpressure), or at once when
    *   the connection is closed. Never rejects: failures end the connection and show on `messages$`.
    */
-  send(msg: WireMessage): Promise<void>;
+  send(msg: WireMessage, release?: () => void): Promise<void>;
   /** Closes the socket at once (unsent data is dropped); `messages$` completes. Idempotent. */
   close(): void;
   /**
@@ -135,7 +138,8 @@ export class Connection implements PeerConnection {
     return this.#ended !== undefined;
   }
 
-  send(msg: WireMessage): Promise<void> {
+  send(msg: WireMessage, release?: () => void): Promise<void> {
+    if (this.#ended !== undefined || msg.type !== 'piece') release?.();
     if (this.#ended !== undefined) return RESOLVED;
     let chunks: Uint8Array[];
     try {
@@ -143,13 +147,14 @@ export class Connection implements PeerConnection {
         ? [encodePieceHeader(msg.index, msg.begin, msg.block.length), msg.block]
         : [encodeMessage(msg)];
     } catch (err) {
+      if (msg.type === 'piece') release?.();
       this.#init.shutdown(err);
       return RESOLVED;
     }
     if (msg.type === 'piece') this.#uploaded += msg.block.length;
     else if (msg.type === 'interested' || msg.type === 'not-interested') this.#amInterested = msg.type === 'interested';
     this.#init.onSend();
-    return this.#init.io.write(...chunks);
+    return msg.type === 'piece' && release !== undefined ? this.#init.io.lend(release, ...chunks) : this.#init.io.write(...chunks);
   }
 
   close(): void {

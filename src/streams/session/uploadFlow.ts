@@ -23,7 +23,7 @@ import type { SessionStorage } from './sessionConfig.js';
 /** What {@link uploadFlow} reads. */
 export interface UploadFlowInput {
   readonly torrent: Torrent;
-  readonly storage: Pick<SessionStorage, 'readBlock'>;
+  readonly storage: Pick<SessionStorage, 'readBlock' | 'readInto'>;
   /** What we have (read at each request and rechoke). */
   readonly book: ProgressBook;
   readonly links$: Observable<LinkEvent>;
@@ -56,7 +56,9 @@ export interface UploadFlowInput {
 export function uploadFlow(input: UploadFlowInput): Observable<SendCommand> {
   return new Observable<SendCommand>((subscriber) => {
     const { torrent, book, buckets, scheduler } = input;
-    const readBlock = cachedReader(torrent, input.storage);
+    const reader = cachedReader(torrent, input.storage);
+    const readBlock = (index: number, begin: number, length: number): Promise<Uint8Array> => reader.read(index, begin, length);
+    const release = (block: Uint8Array): void => reader.release(block);
     const serving = new Map<PeerKey, Subject<ServeEvent>>();
     const peers = new Map<PeerKey, SessionPeer>();
     const choker$ = new Subject<ChokerEvent>();
@@ -84,7 +86,7 @@ export function uploadFlow(input: UploadFlowInput): Observable<SendCommand> {
       serving.set(peer.key, events);
       peers.set(peer.key, peer);
       const config = { pieceCount: torrent.pieceCount, pieceSize: (i: number) => pieceSize(torrent, i), have: (i: number) => book.have.has(i), fast: peer.connection.extensions.fast };
-      subscription.add(events.pipe(serveBlocks(config, { readBlock, send: (m) => peer.connection.send(m), throttle })).subscribe({ error: (err: unknown) => subscriber.error(err) }));
+      subscription.add(events.pipe(serveBlocks(config, { readBlock, release, send: (m, done) => peer.connection.send(m, done), throttle })).subscribe({ error: (err: unknown) => subscriber.error(err) }));
       choker$.next({ type: 'peer-joined', peer: peer.key });
       if (interested) choker$.next({ type: 'interested', peer: peer.key });
     };

@@ -87,22 +87,27 @@ export class DiskStorage implements FileStorage {
   }
 
   async readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
-    await this.gate;
     const out = new Uint8Array(length);
-    await this.forEachSpan(index, begin, length, async (slot, fileOffset, rangeOffset, spanLength) => {
-      if (slot.file.pad) return;
-      // A skipped file's bytes: in the parts file if the piece is shared, else never written (zeros).
-      if (!slot.present) return this.parts.holds(index) ? this.parts.read(index, begin + rangeOffset, out, rangeOffset, spanLength) : undefined;
+    await this.readInto(index, begin, out);
+    return out;
+  }
+
+  async readInto(index: number, begin: number, target: Uint8Array): Promise<void> {
+    await this.gate;
+    await this.forEachSpan(index, begin, target.length, async (slot, fileOffset, rangeOffset, spanLength) => {
+      const span = target.subarray(rangeOffset, rangeOffset + spanLength);
+      // Pad files, and a skipped file's bytes not in the parts file, were never written: zeros.
+      if (slot.file.pad) return void span.fill(0);
+      if (!slot.present) return this.parts.holds(index) ? this.parts.read(index, begin + rangeOffset, target, rangeOffset, spanLength) : void span.fill(0);
       const path = await this.settledPath(slot);
       await this.pool.use(path, this.readOnly ? 'r' : 'r+', async (fh) => {
         for (let done = 0; done < spanLength; ) {
-          const { bytesRead } = await fh.read(out, rangeOffset + done, spanLength - done, fileOffset + done);
+          const { bytesRead } = await fh.read(target, rangeOffset + done, spanLength - done, fileOffset + done);
           if (bytesRead === 0) throw new StorageError('ERR_STORAGE_CHANGED', `${path} is shorter than expected`);
           done += bytesRead;
         }
       });
     });
-    return out;
   }
 
   async writePiece(index: number, data: Uint8Array): Promise<void> {

@@ -48,6 +48,12 @@ export function memoryStorage(torrent: Torrent, config: { data?: Uint8Array } = 
       check(index, begin, length);
       return (pieces.get(index) ?? new Uint8Array(pieceSize(torrent, index))).slice(begin, begin + length);
     },
+    async readInto(index, begin, target) {
+      check(index, begin, target.length);
+      const piece = pieces.get(index);
+      if (piece === undefined) target.fill(0);
+      else target.set(piece.subarray(begin, begin + target.length));
+    },
     async writePiece(index, data) {
       check(index, 0, data.length);
       pieces.set(index, copyOf(data));

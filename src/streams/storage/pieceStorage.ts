@@ -18,6 +18,12 @@ export interface PieceStorage {
   /** Reads `length` bytes at `begin` inside piece `index`. */
   readBlock(index: number, begin: number, length: number): Promise<Uint8Array>;
   /**
+   * Reads `target.length` bytes at `begin` inside piece `index` into `target`, every byte of it
+   * (zeros where nothing was written). Optional: readers that reuse memory (the upload path's
+   * read cache) use it, others fall back to {@link PieceStorage.readBlock}.
+   */
+  readInto?(index: number, begin: number, target: Uint8Array): Promise<void>;
+  /**
    * Writes a whole verified piece at its place (spanning files as needed). `data` is lent: the
    * caller reuses the buffer once the promise settles, so an implementation that keeps the bytes
    * must copy them (`copyOf`).

@@ -5,6 +5,12 @@
  * 1 MiB, read once and kept in a small LRU bounded in bytes. Concurrent requests for one window
  * share its read.
  *
+ * Blocks are lent, not given: each is a view into its window, and the window's memory is reused
+ * for another window once it has left the cache and every block read from it was released. A
+ * fresh 1 MiB buffer per window cost a seeder a zero-fill, a `malloc` and its share of a
+ * mark-compact collection per MiB served (measured: 54 full collections while serving 1 GiB,
+ * 15 % of the main thread, and 8 % in `memset`).
+ *
  * @module
  */
 import { pieceSize, type Torrent } from '../../protocol/metainfo/index.js';
@@ -15,67 +21,116 @@ export const READ_WINDOW_BYTES = 1024 * 1024;
 /** Default bound of the cache. */
 export const DEFAULT_READ_CACHE_BYTES = 16 * 1024 * 1024;
 
+/** Reads blocks that stay valid until released. */
+export interface BlockReader {
+  /**
+   * Reads `length` bytes at `begin` inside piece `index`.
+   * @returns a view the caller must not change, valid until {@link BlockReader.release}
+   */
+  read(index: number, begin: number, length: number): Promise<Uint8Array>;
+  /** Gives a block from {@link BlockReader.read} back (once; its memory may then be reused). */
+  release(block: Uint8Array): void;
+}
+
+/** One cached window. */
+interface Window {
+  readonly size: number;
+  /** Its bytes, once read. */
+  readonly ready: Promise<Uint8Array>;
+  /** Reused memory (read with `readInto`), or undefined when the storage allocated it. */
+  readonly memory: Uint8Array | undefined;
+  /** Blocks read from it and not yet released (reads in flight included). */
+  lent: number;
+  cached: boolean;
+}
+
 /**
- * Wraps `storage.readBlock` with a windowed LRU cache.
+ * Wraps a storage with a windowed LRU cache whose memory is reused.
  *
  * @param torrent - piece geometry
- * @param storage - where the data is
+ * @param storage - where the data is; with `readInto`, windows are read into reused memory
  * @param maxBytes - most bytes cached
- * @returns a `readBlock` with the same contract (it returns a view into a cached window: callers
- *   must not change it)
+ * @returns the reader
  * @example
  * ```ts
- * const readBlock = cachedReader(torrent, storage);
- * const block = await readBlock(3, 16384, 16384);
+ * const reader = cachedReader(torrent, storage);
+ * const block = await reader.read(3, 16384, 16384);
+ * reader.release(block);
  * ```
  */
 export function cachedReader(
   torrent: Pick<Torrent, 'pieceLength' | 'length' | 'pieceCount'>,
-  storage: Pick<PieceStorage, 'readBlock'>,
+  storage: Pick<PieceStorage, 'readBlock' | 'readInto'>,
   maxBytes = DEFAULT_READ_CACHE_BYTES,
-): PieceStorage['readBlock'] {
+): BlockReader {
   const windowBytes = Math.min(torrent.pieceLength, READ_WINDOW_BYTES);
-  const cache = new Map<string, Promise<Uint8Array>>();
+  const cache = new Map<string, Window>();
+  /** Which window a block's memory belongs to. */
+  const owners = new Map<ArrayBufferLike, Window>();
+  const spare: Uint8Array[] = [];
+  const maxSpare = Math.max(1, Math.floor(maxBytes / windowBytes));
   let cachedBytes = 0;
-  const sizes = new Map<string, number>();
 
-  const evict = (): void => {
-    for (const key of cache.keys()) {
-      if (cachedBytes <= maxBytes) return;
-      cache.delete(key);
-      cachedBytes -= sizes.get(key) ?? 0;
-      sizes.delete(key);
-    }
+  const recycle = (w: Window): void => {
+    if (w.cached || w.lent > 0 || w.memory === undefined) return;
+    owners.delete(w.memory.buffer);
+    if (spare.length < maxSpare) spare.push(new Uint8Array(w.memory.buffer, 0, windowBytes));
+  };
+  const uncache = (key: string, w: Window): void => {
+    if (cache.get(key) !== w) return;
+    cache.delete(key);
+    cachedBytes -= w.size;
+    w.cached = false;
+    recycle(w);
+  };
+  const load = (index: number, start: number, size: number): Window => {
+    if (storage.readInto === undefined) return { size, ready: storage.readBlock(index, start, size), memory: undefined, lent: 0, cached: true };
+    const memory = (spare.pop() ?? new Uint8Array(windowBytes)).subarray(0, size);
+    const w: Window = { size, ready: storage.readInto(index, start, memory).then(() => memory), memory, lent: 0, cached: true };
+    owners.set(memory.buffer, w);
+    return w;
   };
 
-  return (index, begin, length) => {
-    const window = Math.floor(begin / windowBytes);
-    const start = window * windowBytes;
-    const size = index >= 0 && index < torrent.pieceCount ? pieceSize(torrent, index) : 0;
-    const end = Math.min(start + windowBytes, size);
-    // Out of range, or straddling two windows: read directly (storage checks the range).
-    if (begin + length > end || length <= 0) return storage.readBlock(index, begin, length);
-    const key = `${index}:${window}`;
-    let data = cache.get(key);
-    if (data === undefined) {
-      data = storage.readBlock(index, start, end - start);
-      cache.set(key, data);
-      sizes.set(key, end - start);
-      cachedBytes += end - start;
-      const failed = data;
-      // A failed read is not cached: the next request tries the disk again.
-      data.catch(() => {
-        if (cache.get(key) !== failed) return;
+  return {
+    async read(index, begin, length) {
+      const window = Math.floor(begin / windowBytes);
+      const start = window * windowBytes;
+      const size = index >= 0 && index < torrent.pieceCount ? pieceSize(torrent, index) : 0;
+      const end = Math.min(start + windowBytes, size);
+      // Out of range, or straddling two windows: read directly (storage checks the range).
+      if (begin + length > end || length <= 0) return storage.readBlock(index, begin, length);
+      const key = `${index}:${window}`;
+      let w = cache.get(key);
+      if (w === undefined) {
+        w = load(index, start, end - start);
+        cache.set(key, w);
+        cachedBytes += end - start;
+        for (const [k, old] of cache) {
+          if (cachedBytes <= maxBytes || old === w) break;
+          uncache(k, old);
+        }
+      } else {
+        // Refresh its place in the LRU order.
         cache.delete(key);
-        cachedBytes -= sizes.get(key) ?? 0;
-        sizes.delete(key);
-      });
-      evict();
-    } else {
-      // Refresh its place in the LRU order.
-      cache.delete(key);
-      cache.set(key, data);
-    }
-    return data.then((bytes) => bytes.subarray(begin - start, begin - start + length));
+        cache.set(key, w);
+      }
+      w.lent++;
+      let bytes: Uint8Array;
+      try {
+        bytes = await w.ready;
+      } catch (err) {
+        // A failed read is not cached: the next request tries the disk again.
+        w.lent--;
+        uncache(key, w);
+        throw err;
+      }
+      return bytes.subarray(begin - start, begin - start + length);
+    },
+    release(block) {
+      const w = owners.get(block.buffer);
+      if (w === undefined || w.lent === 0) return;
+      w.lent--;
+      recycle(w);
+    },
   };
 }
