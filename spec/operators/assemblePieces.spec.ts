@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { of } from 'rxjs';
 import { PieceError } from '../../src/errors.js';
 import { assemblePieces } from '../../src/operators/assemblePieces.js';
-import type { ReceivedBlock } from '../../src/protocol/pieces/index.js';
+import type { AssembledPiece, ReceivedBlock } from '../../src/protocol/pieces/index.js';
 import { testScheduler } from './marbles.js';
 
 const B = 16384;
@@ -71,5 +73,28 @@ describe('assemblePieces', () => {
       expectObservable(cold('-a-|', { a: b00 }).pipe(op)).toBe('---|');
       expectObservable(cold('-b-|', { b: b01 }).pipe(op)).toBe('---|');
     });
+  });
+
+  it('hashes while blocks arrive: in any order, the digest is the SHA-1 of the piece, each byte fed once, in order', () => {
+    const blocks = 8;
+    const size = blocks * B - 1000;
+    const data = Uint8Array.from({ length: size }, (_, i) => (i * 31) & 0xff);
+    const expected = createHash('sha1').update(data).digest();
+    fc.assert(fc.property(fc.shuffledSubarray([...Array(blocks).keys()], { minLength: blocks, maxLength: blocks }), (order) => {
+      const fed: number[] = [];
+      const hash = () => {
+        const h = createHash('sha1');
+        return { update: (bytes: Uint8Array) => (fed.push(bytes.length), h.update(bytes)), digest: () => h.digest() };
+      };
+      const out: AssembledPiece[] = [];
+      of(...order.map((b) => ({ peer: 'a', index: 0, begin: b * B, data: data.subarray(b * B, Math.min((b + 1) * B, size)) })))
+        .pipe(assemblePieces({ pieceCount: 1, pieceLength: blocks * B, length: size }, { hash }))
+        .subscribe((p) => out.push(p));
+      expect(out).to.have.length(1);
+      expect(Buffer.from(out[0]!.digest!).equals(expected)).to.equal(true);
+      expect(fed.reduce((a, n) => a + n, 0)).to.equal(size);
+      // The last block to arrive is fed with whatever it completes of the prefix, never the whole piece again.
+      expect(fed.length).to.be.at.most(blocks);
+    }));
   });
 });

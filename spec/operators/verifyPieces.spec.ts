@@ -26,4 +26,12 @@ describe('verifyPieces', () => {
       });
     });
   });
+
+  it('judges by the digest a piece carries (hashed while it arrived) instead of hashing it again', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const digest = new Uint8Array(20);
+      const pieces = cold('-a-|', { a: { ...p(0, good), digest } });
+      expectObservable(pieces.pipe(verifyPieces(torrent))).toBe('-f-|', { f: { type: 'failed', ...p(0, good), digest } });
+    });
+  });
 });

@@ -4,7 +4,7 @@
  * @module
  */
 import type { OperatorFunction } from 'rxjs';
-import { PieceAssembler, type AssembledPiece, type PieceGeometry, type ReceivedBlock } from '../protocol/pieces/index.js';
+import { PieceAssembler, type AssembledPiece, type IncrementalHash, type PieceGeometry, type ReceivedBlock } from '../protocol/pieces/index.js';
 import { operate } from './internal/operate.js';
 
 /**
@@ -16,7 +16,8 @@ import { operate } from './internal/operate.js';
  * ```
  *
  * @param geometry - piece count, piece length and total length of the torrent
- * @param config - `allocate`: how piece buffers are made (default zero-filled `Uint8Array`s)
+ * @param config - `allocate`: how piece buffers are made (default zero-filled `Uint8Array`s);
+ *   `hash`: a SHA-1 fed each piece's in-order blocks as they arrive (the piece's `digest`)
  * @returns the operator; a block that does not fit the geometry errors with `PieceError`
  * @example
  * ```ts
@@ -25,10 +26,10 @@ import { operate } from './internal/operate.js';
  */
 export function assemblePieces(
   geometry: PieceGeometry,
-  config: { readonly allocate?: (size: number) => Uint8Array } = {},
+  config: { readonly allocate?: (size: number) => Uint8Array; readonly hash?: () => IncrementalHash } = {},
 ): OperatorFunction<ReceivedBlock, AssembledPiece> {
   return operate<ReceivedBlock, AssembledPiece>((subscriber) => {
-    const assembler = new PieceAssembler(geometry, config.allocate);
+    const assembler = new PieceAssembler(geometry, config.allocate, config.hash);
     return {
       next: (block) => {
         const piece = assembler.add(block);

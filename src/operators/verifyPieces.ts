@@ -8,7 +8,8 @@ import { checkPiece, type CheckableTorrent } from '../protocol/metainfo/index.js
 import type { AssembledPiece, PieceVerdict } from '../protocol/pieces/index.js';
 
 /**
- * Checks each piece against the metainfo. A verdict keeps the piece and who sent each block, so
+ * Checks each piece against the metainfo (by the `digest` it carries, when the assembler hashed it
+ * while its blocks arrived). A verdict keeps the piece and who sent each block, so
  * the session can return a failed piece to the pool and hold the right peers to account.
  *
  * ```
@@ -24,5 +25,5 @@ import type { AssembledPiece, PieceVerdict } from '../protocol/pieces/index.js';
  * ```
  */
 export function verifyPieces(torrent: CheckableTorrent): OperatorFunction<AssembledPiece, PieceVerdict> {
-  return map((piece): PieceVerdict => ({ type: checkPiece(torrent, piece.index, piece.data) ? 'verified' : 'failed', ...piece }));
+  return map((piece): PieceVerdict => ({ type: checkPiece(torrent, piece.index, piece.data, piece.digest) ? 'verified' : 'failed', ...piece }));
 }

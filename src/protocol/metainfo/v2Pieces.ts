@@ -76,15 +76,16 @@ export type CheckableTorrent = Pick<Torrent, 'pieces'> | Pick<Torrent, 'pieces' 
  * @param torrent - the torrent
  * @param index - the piece index (in range)
  * @param piece - the piece's bytes
+ * @param digest - the SHA-1 of `piece`, when already computed (a v2-only torrent ignores it)
  * @returns true when the piece is good
  * @example
  * ```ts
  * const ok = checkPiece(torrent, piece.index, piece.data);
  * ```
  */
-export function checkPiece(torrent: CheckableTorrent, index: number, piece: Uint8Array): boolean {
+export function checkPiece(torrent: CheckableTorrent, index: number, piece: Uint8Array, digest?: Uint8Array): boolean {
   if ('version' in torrent && torrent.version === 2) return verifyPieceV2(torrent, index, piece) === true;
-  return equalBytes(sha1(piece), pieceHash(torrent, index));
+  return equalBytes(digest ?? sha1(piece), pieceHash(torrent, index));
 }
 
 /**

@@ -1,3 +1,3 @@
 export type { ReceivedBlock, AssembledPiece, PieceVerdict, PieceWritten } from './types.js';
 export { PieceAssembler } from './pieceAssembler.js';
-export type { PieceGeometry } from './pieceAssembler.js';
+export type { IncrementalHash, PieceGeometry } from './pieceAssembler.js';

@@ -15,6 +15,15 @@ interface Pending {
   readonly got: Uint8Array;
   missing: number;
   readonly senders: PeerKey[];
+  readonly hash: IncrementalHash | undefined;
+  /** Blocks from the start already fed to `hash`. */
+  hashed: number;
+}
+
+/** A hash fed piece by piece (`createHash('sha1')` fits). */
+export interface IncrementalHash {
+  update(bytes: Uint8Array): unknown;
+  digest(): Uint8Array;
 }
 
 /** The geometry an assembler needs. */
@@ -36,10 +45,14 @@ export class PieceAssembler {
    * @param geometry - piece count and lengths
    * @param allocate - makes a piece buffer; the I/O edge may pass one that skips zero-filling
    *   (`Buffer.allocUnsafe`), since every byte is overwritten by a block before the piece is emitted
+   * @param hash - when given, each piece is hashed while its blocks arrive (the in-order prefix,
+   *   as it grows), so a piece's last block is followed by a hash of its tail only, not of the
+   *   whole piece; the digest comes with the piece as `digest`
    */
   constructor(
     private readonly geometry: PieceGeometry,
     private readonly allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+    private readonly hash?: () => IncrementalHash,
   ) {}
 
   /** Pieces with at least one block and not yet whole. */
@@ -74,20 +87,30 @@ export class PieceAssembler {
     let piece = this.pending.get(index);
     if (piece === undefined) {
       const blocks = Math.ceil(size / BLOCK_LENGTH);
-      piece = { data: this.allocate(size), got: new Uint8Array(blocks), missing: blocks, senders: new Array<PeerKey>(blocks) };
+      piece = { data: this.allocate(size), got: new Uint8Array(blocks), missing: blocks, senders: new Array<PeerKey>(blocks), hash: this.hash?.(), hashed: 0 };
       this.pending.set(index, piece);
     }
     if (piece.got[slot] === 1) return undefined;
     piece.got[slot] = 1;
     piece.data.set(data, begin);
     piece.senders[slot] = block.peer;
+    if (piece.hash !== undefined && slot === piece.hashed) hashPrefix(piece, size);
     if (--piece.missing > 0) return undefined;
     this.pending.delete(index);
-    return { index, data: piece.data, peers: [...new Set(piece.senders)], blockPeers: piece.senders };
+    const assembled = { index, data: piece.data, peers: [...new Set(piece.senders)], blockPeers: piece.senders };
+    return piece.hash === undefined ? assembled : { ...assembled, digest: piece.hash.digest() };
   }
 
   /** Forgets a partial piece (its blocks will be fetched again). */
   drop(index: number): void {
     this.pending.delete(index);
   }
+}
+
+/** Feeds the blocks that now extend the piece's in-order prefix to its hash, in one update. */
+function hashPrefix(piece: Pending, size: number): void {
+  let end = piece.hashed;
+  while (end < piece.got.length && piece.got[end] === 1) end++;
+  piece.hash!.update(piece.data.subarray(piece.hashed * BLOCK_LENGTH, Math.min(end * BLOCK_LENGTH, size)));
+  piece.hashed = end;
 }

@@ -22,6 +22,8 @@ export interface AssembledPiece {
   readonly peers: readonly PeerKey[];
   /** The sender of each block, by block index (for smart-ban attribution). */
   readonly blockPeers: readonly PeerKey[];
+  /** The SHA-1 of `data`, when the assembler hashed it while the blocks arrived. */
+  readonly digest?: Uint8Array;
 }
 
 /** The SHA-1 verdict on an assembled piece; both carry the piece, for smart-ban attribution. */

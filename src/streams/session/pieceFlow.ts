@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 import { defer, filter, mergeMap, Observable, of, tap, type OperatorFunction } from 'rxjs';
 import { assemblePieces } from '../../operators/assemblePieces.js';
 import { trackCompletion } from '../../operators/trackCompletion.js';
@@ -68,12 +69,15 @@ export function pieceFlow(input: PieceFlowInput): Observable<PieceFlowOutput> {
     // Each piece buffer moves to a hash worker and back (when asked for): no copy.
     // The workers hash SHA-1 only: a v2-only torrent's Merkle roots are computed here.
     const hashers = new HashWorkers({ threads: torrent.version === 2 ? 0 : input.hashThreads });
+    // Hashed here, a v1 piece is hashed while its blocks arrive: its last block costs a hash of
+    // itself, not of the whole piece.
+    const hash = hashers.threads === 0 && torrent.version !== 2 ? () => createHash('sha1') : undefined;
     const verify: OperatorFunction<AssembledPiece, PieceVerdict> =
       hashers.threads === 0 ? verifyPieces(torrent) : verifyPiecesConcurrently(torrent, { sha1: (data) => hashers.sha1(data), concurrency: 2 * hashers.threads });
     return new Observable<PieceFlowOutput>((subscriber) => {
       const subscription = input.blocks$
         .pipe(
-          assemblePieces(torrent, { allocate: (size) => pool.take(size) }),
+          assemblePieces(torrent, { allocate: (size) => pool.take(size), hash }),
           verify,
           tap((verdict) => {
             subscriber.next({ type: 'verdict', verdict });
