@@ -2,7 +2,8 @@
  * `npm run bench:seed`: what serving 1 GiB costs the seeder. One libtorrent leecher (the same
  * driver each time) downloads a 1 GiB file (1 MiB pieces) over loopback from an rxtorrent seeder
  * (`seed`), a libtorrent seeder and an aria2 seeder (each checks its data first, libtorrent not in
- * seed mode, which would hash every piece on its first request), in rotating order,
+ * seed mode, which would hash every piece on its first request), and rxtorrent and libtorrent
+ * again with RC4 required on both ends (`-rc4`), in rotating order,
  * `BENCH_ROUNDS` (3) times. Each seeder is started for its round, checks its data, and only then
  * is the leecher started: the seeder's CPU (user + system of its process, all threads, from
  * `/proc/PID/stat`) is read when the leecher starts and when it prints its completion line, so
@@ -27,8 +28,11 @@ const NAME = 'payload.bin';
 /** Clock ticks per second of `/proc/PID/stat` (`getconf CLK_TCK` on Linux). */
 const CLK_TCK = 100;
 
-type Seeder = 'rxtorrent' | 'libtorrent' | 'aria2';
-const ALL_SEEDERS: readonly Seeder[] = ['rxtorrent', 'libtorrent', 'aria2'];
+/** `-rc4`: the seeder and the leecher both require RC4 (MSE/PE). */
+type Seeder = 'rxtorrent' | 'libtorrent' | 'aria2' | 'rxtorrent-rc4' | 'libtorrent-rc4';
+const ALL_SEEDERS: readonly Seeder[] = ['rxtorrent', 'libtorrent', 'aria2', 'rxtorrent-rc4', 'libtorrent-rc4'];
+/** libtorrent's settings for a connection that must be RC4-encrypted. */
+const LT_RC4 = ['--enc', 'forced', '--enc-level', 'rc4'];
 const SEEDERS = ALL_SEEDERS.filter((s) => process.env.BENCH_SEEDERS === undefined || process.env.BENCH_SEEDERS.split(',').includes(s));
 
 /** One measured transfer. */
@@ -82,14 +86,15 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 /** Starts `seeder` on `port` over the data in `seedDir`; resolves once it serves. */
 async function startSeeder(seeder: Seeder, torrent: string, seedDir: string, port: number): Promise<Background> {
   const timeoutSec = RUN_TIMEOUT_SEC + 120;
-  if (seeder === 'rxtorrent') {
-    const args = [RXTORRENT, 'seed', torrent, '-d', join(seedDir, NAME), '--ip', '127.0.0.1', '-p', String(port), '--json'];
+  if (seeder.startsWith('rxtorrent')) {
+    const args = [RXTORRENT, 'seed', torrent, '-d', join(seedDir, NAME), '--ip', '127.0.0.1', '-p', String(port), '--json', ...(seeder === 'rxtorrent-rc4' ? ['--encryption', 'require'] : [])];
     const p = startBackground(process.execPath, args, { name: 'rx-seed', timeoutSec });
     await p.waitForLine(RX_SEEDING, 120_000);
     return p;
   }
-  if (seeder === 'libtorrent') {
-    const p = startBackground(PYTHON, ltArgs('seed', { torrent, savePath: seedDir, port }), { name: 'lt-seed', timeoutSec, env: LT_ENV });
+  if (seeder.startsWith('libtorrent')) {
+    const args = [...ltArgs('seed', { torrent, savePath: seedDir, port }), ...(seeder === 'libtorrent-rc4' ? LT_RC4 : [])];
+    const p = startBackground(PYTHON, args, { name: 'lt-seed', timeoutSec, env: LT_ENV });
     await p.waitForLine(LT_READY, 60_000);
     return p;
   }
@@ -132,7 +137,8 @@ async function main(): Promise<void> {
         const peaks = watchPeaks(seed, 1);
         const cpuBefore = cpuOf(seedPid);
         const started = process.hrtime.bigint();
-        const leech = startBackground(PYTHON, ltArgs('leech', { torrent, savePath: out, port: await freePort(), peers: [`127.0.0.1:${port}`], exitWhenDone: true }), { name: 'lt-leech', timeoutSec: RUN_TIMEOUT_SEC, env: LT_ENV });
+        const leechArgs = [...ltArgs('leech', { torrent, savePath: out, port: await freePort(), peers: [`127.0.0.1:${port}`], exitWhenDone: true }), ...(seeder.endsWith('-rc4') ? LT_RC4 : [])];
+        const leech = startBackground(PYTHON, leechArgs, { name: 'lt-leech', timeoutSec: RUN_TIMEOUT_SEC, env: LT_ENV });
         await leech.waitForLine(LT_DONE, RUN_TIMEOUT_SEC * 1000);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const seederCpu = cpuOf(seedPid) - cpuBefore;
@@ -174,6 +180,11 @@ async function main(): Promise<void> {
       const rx = median(of('rxtorrent').map((r) => r.seederCpu));
       const lt = median(of('libtorrent').map((r) => r.seederCpu));
       console.log(`\ntarget: rxtorrent seeder CPU per GiB ≤ libtorrent's → ${(rx / lt).toFixed(2)} × (${rx <= lt ? 'met' : 'NOT met'})`);
+    }
+    if (SEEDERS.includes('rxtorrent-rc4') && SEEDERS.includes('libtorrent-rc4')) {
+      const rx = median(of('rxtorrent-rc4').map((r) => r.seederCpu));
+      const lt = median(of('libtorrent-rc4').map((r) => r.seederCpu));
+      console.log(`RC4 both ends: rxtorrent seeder CPU ÷ libtorrent's → ${(rx / lt).toFixed(2)} ×`);
     }
   } finally {
     await Promise.all(background.map((p) => p.stop()));

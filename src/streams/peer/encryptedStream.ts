@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { MseError } from '../../errors.js';
 import { MseHandshake, type CryptoMethod, type StreamCipher } from '../../protocol/mse/index.js';
+import { BufferPool, POOLED_WRITE_MIN_BYTES } from './bufferPool.js';
 import type { SocketStream } from './fromSocket.js';
 import { createRc4Cipher } from './rc4Cipher.js';
 
@@ -47,6 +48,8 @@ export interface EncryptedStream extends SocketStream {
 /** `19, 'BitTorrent protocol'`: how a plaintext handshake begins. */
 const PLAIN_PREFIX = new Uint8Array([19, ...new TextEncoder().encode('BitTorrent protocol')]);
 const RESOLVED = Promise.resolve();
+/** Encrypted writes' buffers, shared by every connection of the process. */
+const WRITE_POOL = new BufferPool();
 
 /**
  * Methods we allow under a policy, in order of preference.
@@ -171,16 +174,34 @@ export function encryptStream(io: SocketStream, setup: EncryptionSetup): Encrypt
     });
   });
 
-  /** Plaintext lends the chunks on to the socket; otherwise they are copied, and released at once. */
+  /**
+   * Plaintext lends the chunks on to the socket. Otherwise they are copied (and released at
+   * once): encrypted into one buffer from the write pool, lent to the socket in turn, or held
+   * until the handshake is done.
+   */
   const write = (release: (() => void) | undefined, chunks: readonly Uint8Array[]): Promise<void> => {
     if (mode === 'plain') return release === undefined ? io.write(...chunks) : io.lend(release, ...chunks);
-    let copies: Uint8Array[];
-    if (mode === 'rc4') copies = chunks.map((chunk) => encrypt!.copy(chunk));
-    else copies = chunks.map((chunk) => chunk.slice());
+    if (mode !== 'rc4') {
+      queued.push(...chunks.map((chunk) => chunk.slice()));
+      release?.();
+      return RESOLVED;
+    }
+    let size = 0;
+    for (const chunk of chunks) size += chunk.length;
+    if (size < POOLED_WRITE_MIN_BYTES) {
+      const sealed = chunks.map((chunk) => encrypt!.copy(chunk));
+      release?.();
+      return io.write(...sealed);
+    }
+    const out = WRITE_POOL.take(size);
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
     release?.();
-    if (mode === 'rc4') return io.write(...copies);
-    queued.push(...copies);
-    return RESOLVED;
+    const sealed = encrypt!.inPlace(out);
+    return sealed === out ? io.lend(() => WRITE_POOL.give(out), out) : io.write(sealed);
   };
 
   const stream: EncryptedStream = {
