@@ -3,14 +3,13 @@
  *
  * @module
  */
-import { connect, type TcpNetConnectOpts } from 'node:net';
+import { connect } from 'node:net';
 import { Observable, asyncScheduler, catchError, throwError, type SchedulerLike, type Subscription } from 'rxjs';
 import { isRxTorrentError, PeerError } from '../../errors.js';
 import { formatPeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';
 import { ConnectionLimiter } from './connectionLimiter.js';
 import type { EncryptionPolicy } from './encryptedStream.js';
 import { establishPeer } from './establishPeer.js';
-import { SOCKET_WRITE_HIGH_WATER_BYTES } from './fromSocket.js';
 import { ReusedReads } from './reusedReads.js';
 import type { PeerConnection } from './peerConnection.js';
 import { resolvePeerTimeouts, type PeerConnectionContext, type ResolvedPeerTimeouts, type TorrentPeerOptions } from './peerOptions.js';
@@ -92,11 +91,7 @@ function dialOnce(
     }
     const where = formatPeerAddress(address);
     const reads = new ReusedReads();
-    // Node takes `writableHighWaterMark` here too (it reaches the Duplex), though its types omit it.
-    const socketOptions: TcpNetConnectOpts & { writableHighWaterMark: number } = {
-      host: address.host, port: address.port, localAddress: options.localAddress, noDelay: true, onread: reads.onread, writableHighWaterMark: SOCKET_WRITE_HIGH_WATER_BYTES,
-    };
-    const socket = connect(socketOptions);
+    const socket = connect({ host: address.host, port: address.port, localAddress: options.localAddress, noDelay: true, onread: reads.onread });
     let established: Subscription | undefined;
     const fail = (error: PeerError): void => {
       connectTimer.unsubscribe();

@@ -61,13 +61,6 @@ export const MAX_UNSENT_BYTES = 1024 * 1024;
  * by 100 MiB under the byte bound alone, by 55 MiB with this one too (V8 heap kept after garbage; live heap +1 MiB).
  */
 export const MAX_UNSENT_WRITES = 1024;
-/**
- * The sockets' write high-water mark (Node's default is 16 KiB). Below it a write resolves at
- * once, so an uploader hands several blocks to the socket in one tick and Node sends them in one
- * `writev`; at 16 KiB every 16 KiB block filled the buffer, waited for `drain` and left in a
- * syscall of its own (measured: a seeder's `writev` was 17 % of its main thread).
- */
-export const SOCKET_WRITE_HIGH_WATER_BYTES = 256 * 1024;
 /** Writes smaller than this are batched per tick (control messages); larger ones go at once. */
 const CORK_BELOW_BYTES = 1024;
 /** Socket error codes that only mean the peer has closed the connection. */

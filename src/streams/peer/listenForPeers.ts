@@ -10,7 +10,6 @@ import { normalizeIp, type PeerAddress } from '../../protocol/peerAddress.js';
 import { ConnectionLimiter } from './connectionLimiter.js';
 import type { EncryptionPolicy } from './encryptedStream.js';
 import { establishPeer } from './establishPeer.js';
-import { SOCKET_WRITE_HIGH_WATER_BYTES } from './fromSocket.js';
 import type { PeerConnection } from './peerConnection.js';
 import { resolvePeerTimeouts, type PeerConnectionContext, type TorrentPeerOptions } from './peerOptions.js';
 
@@ -87,7 +86,7 @@ export function listenForPeers(options: ListenForPeersOptions): Observable<Liste
   const encryption = policy === 'off' ? undefined : { policy, findSkey };
   return new Observable<ListenerEvent>((subscriber) => {
     const accepted = new Set<Subscription>();
-    const server = createServer({ pauseOnConnect: true, noDelay: true, highWaterMark: SOCKET_WRITE_HIGH_WATER_BYTES });
+    const server = createServer({ pauseOnConnect: true, noDelay: true });
 
     const accept = (socket: Socket): void => {
       const address = remoteAddress(socket);
