@@ -191,8 +191,12 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           // Every wanted piece is had (some files skipped): done, or seeding what we have.
           const wanted = (): void => {
             if (b.wantedComplete && !b.complete) finish(save, finalize);
-            // More became wanted (a skipped file chosen after all): downloading again.
-            else if (!b.wantedComplete && phase.status === 'seeding') phase = { ...phase, status: 'downloading' };
+            // More became wanted (a skipped file chosen after all): downloading again, said at once
+            // (as the change to seeding is), or a quick fetch could pass between two states.
+            else if (!b.wantedComplete && phase.status === 'seeding') {
+              phase = { ...phase, status: 'downloading' };
+              emit();
+            }
           };
           // Peers that joined before we knew our pieces (a magnet's) hear of them now.
           for (const { peer } of [...links.all()]) for (const index of b.have) links.send(peer.key, { type: 'have', index });
