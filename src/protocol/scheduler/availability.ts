@@ -66,6 +66,11 @@ export class Availability {
     for (const index of this.order) fn(index);
   }
 
+  /** How many pieces the torrent has. */
+  get pieceCount(): number {
+    return this.counts.length;
+  }
+
   /** Peers known to have piece `index`. */
   count(index: number): number {
     return this.counts[index] ?? 0;
@@ -80,6 +85,15 @@ export class Availability {
   get unstartedCount(): number {
     let n = 0;
     for (const level of this.buckets) for (const bucket of level) n += bucket.size;
+    return n;
+  }
+
+  /** Unstarted pieces of `level`; with `count`, only those exactly `count` peers have. */
+  unstartedAt(level: PieceLevel, count?: number): number {
+    const buckets = this.buckets[level] ?? [];
+    if (count !== undefined) return buckets[count]?.size ?? 0;
+    let n = 0;
+    for (const bucket of buckets) n += bucket.size;
     return n;
   }
 

@@ -18,7 +18,11 @@ export interface BlockRef {
 
 /** Events the scheduler consumes (SwarmEvent$). */
 export type SwarmEvent =
-  | { readonly type: 'peer-joined'; readonly peer: PeerKey; readonly maxRequests?: number }
+  /**
+   * A connection, or with `webSeed` an HTTP server (BEP 19): it is asked for runs of consecutive
+   * pieces peers are not fetching, and for less once peers cover the rest (see `webSeedPicks`).
+   */
+  | { readonly type: 'peer-joined'; readonly peer: PeerKey; readonly maxRequests?: number; readonly webSeed?: boolean }
   /** The peer told us (BEP 10 `reqq`) how many requests it queues. */
   | { readonly type: 'request-limit'; readonly peer: PeerKey; readonly maxRequests: number }
   | { readonly type: 'bitfield'; readonly peer: PeerKey; readonly bitfield: Bitfield }

@@ -33,6 +33,8 @@ export class PartialPiece {
   private readonly extra = new Map<number, PeerKey[]>();
   private freeCount: number;
   private receivedCount = 0;
+  /** The web seed whose run this piece is part of: peers leave its free blocks to it. */
+  runOf: PeerKey | undefined;
 
   /**
    * @param index - the piece index
@@ -80,6 +82,19 @@ export class PartialPiece {
   /** How many peers `block` is requested from. */
   requesterCount(block: number): number {
     return this.owners[block] === undefined ? 0 : 1 + (this.extra.get(block)?.length ?? 0);
+  }
+
+  /** The peers `block` is requested from. */
+  requestersOf(block: number): readonly PeerKey[] {
+    const owner = this.owners[block];
+    if (owner === undefined) return NOBODY;
+    const more = this.extra.get(block);
+    return more === undefined ? [owner] : [owner, ...more];
+  }
+
+  /** True when no block is requested from anyone (nobody is fetching it). */
+  get idle(): boolean {
+    return this.freeCount + this.receivedCount === this.blockCount;
   }
 
   /** True when `block` is requested from `peer`. */

@@ -46,6 +46,12 @@ export class PeerSlot {
   snubbed = false;
   /** Blocks that arrived without being requested (or as duplicates). */
   wastedBytes = 0;
+  /** An HTTP server (BEP 19), picked for by `webSeedPicks`. */
+  webSeed = false;
+  /** A web seed: the piece after the last one it started (its run goes on there), or -1. */
+  runNext = -1;
+  /** A web seed: peers cover the rest, so it only gets pieces no peer has (set at each fill). */
+  covered = false;
   /**
    * Slow start, as TCP (and libtorrent's request queue) do: until the measured rate stops
    * growing, every block that arrives adds one request to the pipeline, so a fast peer is not held

@@ -6,6 +6,7 @@
  */
 import type { Availability } from './availability.js';
 import type { PartialPiece } from './partialPiece.js';
+import type { PeerKey } from './events.js';
 import type { PeerSlot } from './peerSlot.js';
 
 /** What the picks read of the scheduler. */
@@ -17,11 +18,13 @@ export interface PickState {
   readonly deadlines: readonly number[];
   /** True for a piece we lack and do not skip. */
   needs(index: number): boolean;
+  /** True while the web seed `key` keeps the free blocks of its run's pieces (joined, not covered). */
+  holdsRun(key: PeerKey): boolean;
 }
 
 /**
  * A started piece the peer has with a free block: one with a deadline first (most urgent first),
- * else the most complete.
+ * else the most complete that is not part of a web seed's run.
  *
  * @example
  * ```ts
@@ -36,6 +39,7 @@ export function pickPartial(state: PickState, peer: PeerSlot): [PartialPiece, nu
   let best: PartialPiece | undefined;
   for (const piece of state.partials.values()) {
     if (piece.free === 0 || !peer.has.has(piece.index)) continue;
+    if (piece.runOf !== undefined && state.holdsRun(piece.runOf)) continue;
     if (best === undefined || piece.received > best.received) best = piece;
   }
   return best && [best, best.firstFree()];

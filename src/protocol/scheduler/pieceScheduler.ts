@@ -10,6 +10,9 @@
  * 4. in endgame — every missing block already requested — blocks requested from other peers,
  *    up to `endgameDuplicates` peers per block; the first arrival cancels the rest.
  *
+ * Web seeds (`peer-joined` with `webSeed`) are picked for by the rules of `webSeedPicks`: runs of
+ * consecutive pieces peers are not fetching, and less once peers cover the rest.
+ *
  * @module
  */
 import { Bitfield } from '../bitfield.js';
@@ -17,7 +20,8 @@ import { BLOCK_LENGTH } from '../metainfo/layout.js';
 import { Availability, MAX_PIECE_LEVEL, type PieceLevel } from './availability.js';
 import type { PeerKey, SchedulerCommand, SwarmEvent } from './events.js';
 import { PartialPiece } from './partialPiece.js';
-import { pickEndgame, pickPartial, pickUnstarted, type PickState } from './piecePicks.js';
+import { pickEndgame, pickPartial, pickUnstarted } from './piecePicks.js';
+import { holdsRun, pickWebEndgame, pickWebPartial, pickWebUnstarted, steerWebSeed, type WebSeedPickState } from './webSeedPicks.js';
 import { PeerSlot, type PipelineConfig } from './peerSlot.js';
 import { MAX_PENDING_BYTES, type PieceSchedulerConfig } from './schedulerConfig.js';
 
@@ -49,7 +53,7 @@ export class PieceScheduler {
   /** Pieces with a deadline, most urgent first. */
   private deadlines: readonly number[] = [];
   /** What the picking rules read. */
-  private readonly picks: PickState;
+  private readonly picks: WebSeedPickState;
 
   constructor(private readonly config: PieceSchedulerConfig) {
     // A copy: the caller's bitfield must not change under it (each subscription starts afresh).
@@ -64,6 +68,11 @@ export class PieceScheduler {
         return scheduler.deadlines;
       },
       needs: (i) => this.needs(i),
+      holdsRun: (key) => holdsRun(this.peers.get(key)),
+      get slots() {
+        return scheduler.peers.values();
+      },
+      pieceLength: config.pieceLength,
     };
     this.blocksPerPiece = Math.ceil(config.pieceLength / BLOCK_LENGTH);
     this.maxPending = config.maxPendingPieces ?? Math.max(8, Math.ceil(MAX_PENDING_BYTES / config.pieceLength));
@@ -111,7 +120,8 @@ export class PieceScheduler {
       case 'peer-joined':
         if (!this.peers.has(event.peer)) {
           const max = event.maxRequests ?? this.config.defaultMaxRequests ?? 250;
-          this.peers.set(event.peer, new PeerSlot(event.peer, this.config.pieceCount, max, now, this.pipeline));
+          const slot = new PeerSlot(event.peer, this.config.pieceCount, max, now, this.pipeline);
+          this.peers.set(event.peer, Object.assign(slot, { webSeed: event.webSeed === true }));
         }
         break;
       case 'request-limit':
@@ -245,9 +255,11 @@ export class PieceScheduler {
     return Math.min(BLOCK_LENGTH, pieceSize - block * BLOCK_LENGTH);
   }
 
-  private startPiece(index: number): PartialPiece {
+  private startPiece(index: number, by: PeerSlot): PartialPiece {
     const pieceSize = Math.min(this.config.pieceLength, this.config.length - index * this.config.pieceLength);
     const piece = new PartialPiece(index, Math.ceil(pieceSize / BLOCK_LENGTH));
+    // A web seed's run goes on after it; peers leave the piece's free blocks to it.
+    if (by.webSeed) [piece.runOf, by.runNext] = [by.key, index + 1];
     this.partials.set(index, piece);
     this.availability.markStarted(index);
     return piece;
@@ -258,20 +270,28 @@ export class PieceScheduler {
     // Refill in batches: a deep pipeline is topped up once it has drained by a quarter, not after
     // every block, so requests leave in a few large writes (measured: one small write per
     // arriving chunk cost two seconds of syscalls per gigabyte).
+    if (peer.webSeed) steerWebSeed(this.picks, peer);
     if (peer.outstanding.size > 0 && peer.outstanding.size > peer.target - Math.floor(peer.target / 4)) return;
     while (peer.canRequest && peer.wanted > 0) {
-      let pick = pickPartial(this.picks, peer);
-      if (pick === undefined && this.partials.size + this.verifying.size < this.maxPending) {
-        const index = pickUnstarted(this.picks, peer, this.config.sequential === true);
-        if (index !== undefined) pick = [this.startPiece(index), 0];
-      }
-      pick ??= this.endgame ? pickEndgame(this.picks, peer, this.config.endgameDuplicates ?? 2) : undefined;
+      const pick = this.pick(peer);
       if (pick === undefined) return;
       const [piece, block] = pick;
       piece.request(block, peer.key);
       peer.outstanding.add(piece.index * this.blocksPerPiece + block, now);
       out.push({ type: 'request', peer: peer.key, index: piece.index, begin: block * BLOCK_LENGTH, length: this.blockLength(piece.index, block) });
     }
+  }
+
+  /** The next block to ask `peer` for: rules 1–4 of the module comment, or a web seed's. */
+  private pick(peer: PeerSlot): [PartialPiece, number] | undefined {
+    const web = peer.webSeed;
+    let pick = web ? pickWebPartial(this.picks, peer) : pickPartial(this.picks, peer);
+    if (pick === undefined && this.partials.size + this.verifying.size < this.maxPending) {
+      const index = web ? pickWebUnstarted(this.picks, peer) : pickUnstarted(this.picks, peer, this.config.sequential === true);
+      if (index !== undefined) pick = [this.startPiece(index, peer), 0];
+    }
+    if (pick !== undefined || !this.endgame) return pick;
+    return (web ? pickWebEndgame : pickEndgame)(this.picks, peer, this.config.endgameDuplicates ?? 2);
   }
 
   private fillAll(now: number, out: SchedulerCommand[]): void {

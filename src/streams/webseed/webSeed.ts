@@ -77,7 +77,7 @@ export class WebSeed {
   join(): void {
     if (this.joined || this.status.type === 'dropped') return;
     this.joined = true;
-    this.emit({ type: 'peer-joined', peer: this.key, maxRequests: this.tuning.maxRequests ?? 512 });
+    this.emit({ type: 'peer-joined', peer: this.key, maxRequests: this.tuning.maxRequests ?? 512, webSeed: true });
     this.emit({ type: 'have-all', peer: this.key });
     this.emit({ type: 'unchoke', peer: this.key });
   }
