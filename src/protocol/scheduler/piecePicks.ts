@@ -24,14 +24,15 @@ export interface PickState {
 
 /**
  * A started piece the peer has with a free block: one with a deadline first (most urgent first),
- * else the most complete that is not part of a web seed's run.
+ * else the most complete, leaving the pieces of a web seed's run to it unless `runsToo` (nothing
+ * else is left to start).
  *
  * @example
  * ```ts
  * const pick = pickPartial(state, peer); // [piece, block] or undefined
  * ```
  */
-export function pickPartial(state: PickState, peer: PeerSlot): [PartialPiece, number] | undefined {
+export function pickPartial(state: PickState, peer: PeerSlot, runsToo = false): [PartialPiece, number] | undefined {
   for (const index of state.deadlines) {
     const piece = state.partials.get(index);
     if (piece !== undefined && piece.free > 0 && peer.has.has(index)) return [piece, piece.firstFree()];
@@ -39,7 +40,7 @@ export function pickPartial(state: PickState, peer: PeerSlot): [PartialPiece, nu
   let best: PartialPiece | undefined;
   for (const piece of state.partials.values()) {
     if (piece.free === 0 || !peer.has.has(piece.index)) continue;
-    if (piece.runOf !== undefined && state.holdsRun(piece.runOf)) continue;
+    if (!runsToo && piece.runOf !== undefined && state.holdsRun(piece.runOf)) continue;
     if (best === undefined || piece.received > best.received) best = piece;
   }
   return best && [best, best.firstFree()];

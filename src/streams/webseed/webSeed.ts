@@ -43,6 +43,9 @@ export interface WebSeedView {
 /** Scheduler keys of web seeds start with this (no peer key does). */
 export const WEBSEED_KEY_PREFIX = 'web:';
 
+/** A run is not cut shorter than this to keep every connection busy. */
+const MIN_SPLIT_BYTES = 512 * 1024;
+
 /** Failed pieces a web seed sent part of (with peers) before it is dropped. */
 export const MAX_SHARED_FAILURES = 3;
 
@@ -130,7 +133,11 @@ export class WebSeed {
   private pump(): void {
     const max = this.tuning.maxInFlight ?? 2;
     while (this.joined && this.inFlight.size < max) {
-      const run = firstRun(this.pending.values(), this.torrent.pieceLength, this.tuning.maxRunBytes ?? 4 * 1024 * 1024);
+      // Much asked at once is shared among the free connections (a server may cap each one's rate).
+      let pendingBytes = 0;
+      for (const b of this.pending.values()) pendingBytes += b.length;
+      const share = Math.max(MIN_SPLIT_BYTES, Math.ceil(pendingBytes / (max - this.inFlight.size)));
+      const run = firstRun(this.pending.values(), this.torrent.pieceLength, Math.min(this.tuning.maxRunBytes ?? 4 * 1024 * 1024, share));
       if (run === undefined) return;
       for (const b of run.blocks) this.pending.delete(`${b.index}:${b.begin}`);
       let ended = false;
