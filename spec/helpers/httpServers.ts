@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from './net.js';
-import { startProcess, type ProcessHandle } from './proc.js';
+import { run, startProcess, type ProcessHandle } from './proc.js';
 import { PYTHON } from './tools.js';
 import { until } from './until.js';
 
@@ -29,8 +29,11 @@ function accepting(port: number): Promise<boolean> {
   });
 }
 
-/** nginx serving `root` at `http://127.0.0.1:PORT/`, its config and logs under `dir`. */
-export async function startNginx(dir: string, root: string, extra = ''): Promise<HttpServer> {
+/**
+ * nginx serving `root` at `http://127.0.0.1:PORT/` (with `tls`, `https://` with that certificate
+ * and key, PEM files), its config and logs under `dir`; `extra` goes into its `server` block.
+ */
+export async function startNginx(dir: string, root: string, extra = '', tls?: { readonly cert: string; readonly key: string }): Promise<HttpServer> {
   await mkdir(dir, { recursive: true });
   const port = await freePort();
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${join(dir, t)};`).join(' ');
@@ -39,11 +42,24 @@ export async function startNginx(dir: string, root: string, extra = ''): Promise
   await writeFile(join(dir, 'nginx.conf'), `${user}worker_processes 1; daemon off; pid ${join(dir, 'nginx.pid')}; error_log ${join(dir, 'error.log')};
 events {}
 http { access_log ${join(dir, 'access.log')}; ${temp}
-  server { listen 127.0.0.1:${port}; root ${root}; ${extra} } }
+  server { listen 127.0.0.1:${port}${tls === undefined ? '' : ` ssl; ssl_certificate ${tls.cert}; ssl_certificate_key ${tls.key}`}; root ${root}; ${extra} } }
 `);
   const server = startProcess('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { timeoutSec: 300, name: 'nginx' });
   await until(() => accepting(port), 10_000, `nginx did not listen: ${server.tail()}`);
-  return { url: `http://127.0.0.1:${port}/`, port, process: server };
+  return { url: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}/`, port, process: server };
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 (its own CA), made with `openssl req` in `dir`.
+ *
+ * @returns the PEM files' paths
+ */
+export async function selfSignedCert(dir: string): Promise<{ cert: string; key: string }> {
+  await mkdir(dir, { recursive: true });
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { timeoutSec: 30 });
+  return { cert, key };
 }
 
 /** `python3 -m http.server` serving `root` (it ignores `Range`). */

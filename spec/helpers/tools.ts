@@ -25,7 +25,8 @@ export type Tool =
   | 'redis'
   | 'chromium'
   | 'nginx'
-  | 'ffmpeg';
+  | 'ffmpeg'
+  | 'openssl';
 
 /** Debian package that provides each tool (named in errors and skip messages). */
 export const APT_PACKAGE: Readonly<Record<Tool, string>> = {
@@ -38,6 +39,7 @@ export const APT_PACKAGE: Readonly<Record<Tool, string>> = {
   chromium: 'chromium',
   nginx: 'nginx-light',
   ffmpeg: 'ffmpeg',
+  openssl: 'openssl',
 };
 
 const BINARIES: Readonly<Record<Exclude<Tool, 'libtorrent'>, readonly string[]>> = {
@@ -49,6 +51,7 @@ const BINARIES: Readonly<Record<Exclude<Tool, 'libtorrent'>, readonly string[]>>
   chromium: [CHROMIUM],
   nginx: ['nginx'],
   ffmpeg: ['ffmpeg'],
+  openssl: ['openssl'],
 };
 
 /** Why each tool is unusable (`null` when it is usable); filled lazily, once per process. */

@@ -228,7 +228,9 @@ export class DhtError extends RxTorrentError<DhtErrorCode> {
  * `ERR_WEBSEED_TIMEOUT` (no byte for too long), `ERR_WEBSEED_REDIRECTS` (too many redirects, or
  * one to something other than http/https), `ERR_WEBSEED_BAD_RANGE` (a 206 for other bytes than
  * asked), `ERR_WEBSEED_SHORT_BODY` (the body ended early), `ERR_WEBSEED_IO` (socket errors:
- * `cause`), `ERR_WEBSEED_BAD_URL`.
+ * `cause`), `ERR_WEBSEED_TLS` (an untrusted or invalid certificate, a failed handshake: `cause`),
+ * `ERR_WEBSEED_BAD_URL`, `ERR_WEBSEED_WHOLE_FILE` (a server ignoring `Range` would make us read
+ * too far into a file to reach a range).
  */
 export type WebSeedErrorCode =
   | 'ERR_WEBSEED_STATUS'
@@ -237,7 +239,9 @@ export type WebSeedErrorCode =
   | 'ERR_WEBSEED_BAD_RANGE'
   | 'ERR_WEBSEED_SHORT_BODY'
   | 'ERR_WEBSEED_IO'
-  | 'ERR_WEBSEED_BAD_URL';
+  | 'ERR_WEBSEED_TLS'
+  | 'ERR_WEBSEED_BAD_URL'
+  | 'ERR_WEBSEED_WHOLE_FILE';
 
 /** A web seed (BEP 19) request failed; `status` and `retryAfterMs` say what the server answered. */
 export class WebSeedError extends RxTorrentError<WebSeedErrorCode> {

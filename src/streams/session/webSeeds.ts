@@ -23,6 +23,11 @@ export interface WebSeedsConfig extends WebSeedTuning {
   readonly idleTimeoutMs?: number;
   /** Redirects followed (default 5). */
   readonly maxRedirects?: number;
+  /**
+   * Certificates trusted for HTTPS web seeds, instead of Node's store (Node's `ca`); by default
+   * Node's store, which `NODE_EXTRA_CA_CERTS` extends. An untrusted server is dropped (`TLS: …`).
+   */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
 }
 
 /**
@@ -39,11 +44,14 @@ export class WebSeeds {
   /** Scheduler events of every web seed (joined, have-all, unchoke, block, gone). */
   readonly events$ = new Subject<SwarmEvent>();
   private readonly seeds = new Map<string, WebSeed>();
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 4 }), https: new https.Agent({ keepAlive: true, maxSockets: 4 }) };
+  private readonly agents: { readonly http: http.Agent; readonly https: https.Agent };
 
   constructor(torrent: Torrent, urls: readonly string[], scheduler: SchedulerLike, config: WebSeedsConfig = {}) {
+    const ca = config.ca === undefined || typeof config.ca === 'string' || Buffer.isBuffer(config.ca) ? config.ca : [...config.ca];
+    this.agents = { http: new http.Agent({ keepAlive: true, maxSockets: 4 }), https: new https.Agent({ keepAlive: true, maxSockets: 4, ...(ca === undefined ? {} : { ca }) }) };
     const options = { agents: this.agents, scheduler, idleTimeoutMs: config.idleTimeoutMs ?? 30_000, maxRedirects: config.maxRedirects ?? 5 };
-    for (const url of new Set(urls.filter((u) => /^https?:\/\//i.test(u)).slice(0, MAX_WEB_SEEDS))) {
+    // Distinct URLs first, then the cap: repeats of one server must not crowd the others out.
+    for (const url of [...new Set(urls.filter((u) => /^https?:\/\//i.test(u)))].slice(0, MAX_WEB_SEEDS)) {
       const seed = new WebSeed(url, torrent, (event) => this.events$.next(event), options, config);
       this.seeds.set(seed.key, seed);
     }

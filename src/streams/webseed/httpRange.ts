@@ -94,7 +94,7 @@ export function httpRange(url: string, start: number, length: number, options: H
         const retryAfterMs = parseRetryAfter(headerOf(res, 'retry-after'), Date.now());
         fail(new WebSeedError('ERR_WEBSEED_STATUS', `${url}: HTTP ${status}`, status, retryAfterMs));
       });
-      request.on('error', (err) => fail(new WebSeedError('ERR_WEBSEED_IO', `${url}: ${err.message}`, undefined, undefined, { cause: err })));
+      request.on('error', (err) => fail(socketError(url, err)));
     };
     /** Streams the body: `skip` bytes dropped, then `length` bytes passed on. */
     const read = (res: IncomingMessage, skip: number, keepAlive: boolean): void => {
@@ -139,6 +139,15 @@ export function httpRange(url: string, start: number, length: number, options: H
       finished = true;
     };
   });
+}
+
+/** Certificate and handshake failures (Node's and OpenSSL's codes): retrying cannot help. */
+const TLS_FAILURE = /^(ERR_TLS_|ERR_SSL_)|CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+
+function socketError(url: string, err: NodeJS.ErrnoException): WebSeedError {
+  const code = err.code ?? '';
+  if (TLS_FAILURE.test(code)) return new WebSeedError('ERR_WEBSEED_TLS', `${url}: TLS: ${err.message} (${code})`, undefined, undefined, { cause: err });
+  return new WebSeedError('ERR_WEBSEED_IO', `${url}: ${err.message}`, undefined, undefined, { cause: err });
 }
 
 function headerOf(res: IncomingMessage, name: string): string | undefined {
