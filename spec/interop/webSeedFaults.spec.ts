@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { lastValueFrom, takeWhile, tap, timeout } from 'rxjs';
 import { download } from '../../src/streams/download.js';
 import { LT_READY, ltPeer } from '../helpers/clients.js';
-import { startNginx } from '../helpers/httpServers.js';
+import { startNginx, startPythonHttp } from '../helpers/httpServers.js';
 import { freeUdpAndTcpPort } from '../helpers/net.js';
 import { corruptBytes, filesIdentical, makeTree } from '../helpers/payload.js';
 import { stopAllAfterEach } from '../helpers/proc.js';
@@ -19,13 +19,13 @@ describe('interop: web seeds that fail, beside an honest libtorrent seeder', fun
   stopAllAfterEach();
   const tmp = useTempDir();
 
-  /** The content in `seed/tree`, a libtorrent seeder of it, and a torrent naming `webRoot`'s server. */
-  async function setUp(ctx: Mocha.Context, webRoot: (seed: string) => Promise<string>, nginxExtra = '') {
+  /** The content in `seed/tree`, a libtorrent seeder of it, and a torrent naming the server (nginx by default) of `webRoot`. */
+  async function setUp(ctx: Mocha.Context, webRoot: (seed: string) => Promise<string>, serve = (root: string) => startNginx(join(tmp.path, 'nginx'), root)) {
     requireTool(ctx, 'nginx');
     requireTool(ctx, 'libtorrent');
     const seed = join(tmp.path, 'seed', 'tree');
     await makeTree(seed, TREE, 'faults');
-    const server = await startNginx(join(tmp.path, 'nginx'), await webRoot(seed), nginxExtra);
+    const server = await serve(await webRoot(seed));
     const file = join(tmp.path, 'tree.torrent');
     const torrent = await webSeedTorrent(seed, [server.url], file);
     const port = await freeUdpAndTcpPort();
@@ -61,7 +61,7 @@ describe('interop: web seeds that fail, beside an honest libtorrent seeder', fun
   });
 
   it('a web seed that dies mid-download: the peer finishes it', async function () {
-    const { seed, server, torrent, peers } = await setUp(this, async (content) => join(content, '..'), 'limit_rate 300k;');
+    const { seed, server, torrent, peers } = await setUp(this, async (content) => join(content, '..'), (root) => startNginx(join(tmp.path, 'nginx'), root, 'limit_rate 300k;'));
     let killed = false;
     const final = await lastValueFrom(download(torrent, { dir: join(tmp.path, 'out'), host: '127.0.0.1', port: 0, seed: false, peers }).pipe(
       tap((s) => {
@@ -77,5 +77,14 @@ describe('interop: web seeds that fail, beside an honest libtorrent seeder', fun
     expect(final.status).to.equal('done');
     await expectSame(seed);
     expect(final.webSeeds?.[0]?.status).to.not.equal('active');
+  });
+
+  it('a server that ignores Range, asked for bytes past maxSkipBytes into a file: dropped, saying so; the peer finishes', async function () {
+    const { seed, torrent, peers } = await setUp(this, async (content) => join(content, '..'), startPythonHttp);
+    const final = await fetchAll(torrent, join(tmp.path, 'out'), { peers, webSeed: { maxSkipBytes: 500_000 } });
+    expect(final.status).to.equal('done');
+    await expectSame(seed);
+    expect(final.webSeeds?.[0]).to.include({ status: 'dropped', ignoresRange: true });
+    expect(final.webSeeds?.[0]?.reason).to.match(/ignores Range: byte \d+ is past the 500000 bytes we read through to reach a range$/);
   });
 });

@@ -62,6 +62,15 @@ describe('httpRange', () => {
     expect(bytesOf(events).equals(BODY.subarray(65_000, 95_000))).to.equal(true);
   });
 
+  it('a 200 for a range past maxSkipBytes: ERR_WEBSEED_WHOLE_FILE; within it, read through', async () => {
+    server = await serve((_req, res) => res.end(BODY));
+    const err = await failure(lastValueFrom(httpRange(`${server.url}/f`, 50_001, 100, { ...options, maxSkipBytes: 50_000 })));
+    expect([err.code, err.status]).to.deep.equal(['ERR_WEBSEED_WHOLE_FILE', 200]);
+    expect(err.message).to.match(/ignores Range: byte 50001 is past the 50000 bytes/);
+    const within = await lastValueFrom(httpRange(`${server.url}/f`, 500, 100, { ...options, maxSkipBytes: 500 }).pipe(toArray()));
+    expect(bytesOf(within).equals(BODY.subarray(500, 600))).to.equal(true);
+  });
+
   it('a 503 with Retry-After: ERR_WEBSEED_STATUS with the status and the wait', async () => {
     server = await serve((_req, res) => res.writeHead(503, { 'Retry-After': '30' }).end());
     const err = await failure(lastValueFrom(httpRange(`${server.url}/f`, 0, 10, options)));

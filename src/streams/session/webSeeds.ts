@@ -23,6 +23,8 @@ export interface WebSeedsConfig extends WebSeedTuning {
   readonly idleTimeoutMs?: number;
   /** Redirects followed (default 5). */
   readonly maxRedirects?: number;
+  /** Bytes read through to reach a range of a server that ignores `Range` (default 64 MiB); further in, it is dropped. */
+  readonly maxSkipBytes?: number;
   /**
    * Certificates trusted for HTTPS web seeds, instead of Node's store (Node's `ca`); by default
    * Node's store, which `NODE_EXTRA_CA_CERTS` extends. An untrusted server is dropped (`TLS: …`).
@@ -49,7 +51,7 @@ export class WebSeeds {
   constructor(torrent: Torrent, urls: readonly string[], scheduler: SchedulerLike, config: WebSeedsConfig = {}) {
     const ca = config.ca === undefined || typeof config.ca === 'string' || Buffer.isBuffer(config.ca) ? config.ca : [...config.ca];
     this.agents = { http: new http.Agent({ keepAlive: true, maxSockets: 4 }), https: new https.Agent({ keepAlive: true, maxSockets: 4, ...(ca === undefined ? {} : { ca }) }) };
-    const options = { agents: this.agents, scheduler, idleTimeoutMs: config.idleTimeoutMs ?? 30_000, maxRedirects: config.maxRedirects ?? 5 };
+    const options = { agents: this.agents, scheduler, idleTimeoutMs: config.idleTimeoutMs ?? 30_000, maxRedirects: config.maxRedirects ?? 5, maxSkipBytes: config.maxSkipBytes };
     // Distinct URLs first, then the cap: repeats of one server must not crowd the others out.
     for (const url of [...new Set(urls.filter((u) => /^https?:\/\//i.test(u)))].slice(0, MAX_WEB_SEEDS)) {
       const seed = new WebSeed(url, torrent, (event) => this.events$.next(event), options, config);

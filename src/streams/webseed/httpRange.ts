@@ -19,7 +19,15 @@ export interface HttpRangeOptions {
   readonly idleTimeoutMs: number;
   /** Redirects followed before giving up. */
   readonly maxRedirects: number;
+  /**
+   * Most bytes read and discarded to reach a range when the server ignores `Range` (it sends the
+   * whole file from its start); more is `ERR_WEBSEED_WHOLE_FILE`. Default 64 MiB.
+   */
+  readonly maxSkipBytes?: number;
 }
+
+/** Default {@link HttpRangeOptions.maxSkipBytes}. */
+export const MAX_SKIP_BYTES = 64 * 1024 * 1024;
 
 /** What {@link httpRange} emits: body bytes, and once, whether the server honoured `Range`. */
 export type HttpRangeEvent = { readonly type: 'data'; readonly data: Uint8Array } | { readonly type: 'whole-body' };
@@ -28,8 +36,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * GETs `length` bytes at `start` of `url`. A 206 must name exactly those bytes; a 200 (the server
- * ignores `Range`) is read through: the bytes before `start` are discarded as they pass, and the
- * connection is closed once the range is read.
+ * ignores `Range`) is read through: the bytes before `start` are discarded as they pass (at most
+ * `maxSkipBytes` of them), and the connection is closed once the range is read.
  *
  * ```
  * httpRange(url, 100, 5, o):  ---d(3)--d(2)|      (206)
@@ -88,6 +96,10 @@ export function httpRange(url: string, start: number, length: number, options: H
         }
         if (status === 200) {
           subscriber.next({ type: 'whole-body' });
+          const maxSkip = options.maxSkipBytes ?? MAX_SKIP_BYTES;
+          if (start > maxSkip) {
+            return fail(new WebSeedError('ERR_WEBSEED_WHOLE_FILE', `${url} ignores Range: byte ${start} is past the ${maxSkip} bytes we read through to reach a range`, status));
+          }
           return read(res, start, false);
         }
         res.resume();
