@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { MagnetError } from '../../../src/errors.js';
-import { formatMagnet, magnetOf, parseMagnet, parseMetainfo, type TorrentVersion } from '../../../src/protocol/metainfo/index.js';
+import { formatMagnet, magnetOf, MAX_MAGNET_WEB_SEEDS, parseMagnet, parseMetainfo, type TorrentVersion } from '../../../src/protocol/metainfo/index.js';
 import { multiFileTorrent } from './fixtures.js';
 import { filesOf, v2Torrent } from './v2Fixtures.js';
 
@@ -27,6 +27,16 @@ describe('magnet links', () => {
     expect(m.length).to.equal(1234);
     expect(m.trackers).to.deep.equal(['http://a/announce', 'udp://b:1']);
     expect(m.peers).to.deep.equal(['127.0.0.1:6881']);
+  });
+
+  it(`ws web seeds: http(s) URLs only, no repeats, at most ${MAX_MAGNET_WEB_SEEDS}; format → parse keeps them`, () => {
+    const many = Array.from({ length: 12 }, (_, i) => `ws=${encodeURIComponent(`http://127.0.0.1:80${i}/f`)}`).join('&');
+    const odd = ['ftp://127.0.0.1/f', 'file:///etc/passwd', 'http://', `http://127.0.0.1/${'a'.repeat(3000)}`, 'not a url'].map((u) => `ws=${encodeURIComponent(u)}`).join('&');
+    const m = parseMagnet(`magnet:?xt=urn:btih:${HEX}&ws=https%3A%2F%2F127.0.0.1%2Fa&${odd}&ws=https://127.0.0.1/a&${many}`);
+    expect(m.webSeeds).to.have.length(MAX_MAGNET_WEB_SEEDS);
+    expect(m.webSeeds?.slice(0, 2)).to.deep.equal(['https://127.0.0.1/a', 'http://127.0.0.1:800/f']);
+    expect(parseMagnet(formatMagnet({ ...m, peers: [] })).webSeeds).to.deep.equal(m.webSeeds);
+    expect(parseMagnet(`magnet:?xt=urn:btih:${HEX}`)).to.not.have.property('webSeeds');
   });
 
   it('parses base32 btih', () => {

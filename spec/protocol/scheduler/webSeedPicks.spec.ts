@@ -171,8 +171,9 @@ function simulate(pieces: number, blocks: number, rates: Record<string, number>)
 
 describe('peersCover', () => {
   const L = 256 * 1024;
-  it('never while no peer delivers', () => {
-    expect(peersCover({ peerRate: 0, seedRate: 0, remainingBytes: 1, pieceLength: L })).to.equal(false);
+  it('never while a rate is unknown (no peer delivers, or the web seed was not measured yet)', () => {
+    expect(peersCover({ peerRate: 0, seedRate: 1e6, remainingBytes: 1, pieceLength: L })).to.equal(false);
+    expect(peersCover({ peerRate: 1e9, seedRate: 0, remainingBytes: 1, pieceLength: L })).to.equal(false);
   });
   it(`a web seed ${SLOW_WEB_SEED_FACTOR}× slower than the peers is covered; a faster one is not while much is left`, () => {
     expect(peersCover({ peerRate: 8e6, seedRate: 1e6, remainingBytes: 1 << 30, pieceLength: L })).to.equal(true);

@@ -118,7 +118,7 @@ const VERSION_TEXT: Record<string, string> = {
 function magnetJson(link: MagnetLink) {
   return {
     infoHash: link.infoHash, infoHashV2: link.infoHashV2, version: link.version ?? 1,
-    name: link.name, length: link.length, trackers: link.trackers, peers: link.peers,
+    name: link.name, length: link.length, trackers: link.trackers, peers: link.peers, webSeeds: link.webSeeds ?? [],
   };
 }
 
@@ -130,6 +130,7 @@ function describeMagnet(link: MagnetLink): string {
     ...(link.length === undefined ? [] : [['size', `${formatBytes(link.length)} (${link.length} bytes)`]]),
     ...link.trackers.map((tr, i) => [i === 0 ? 'trackers' : '', tr]),
     ...link.peers.map((pe, i) => [i === 0 ? 'peers' : '', pe]),
+    ...(link.webSeeds ?? []).map((ws, i) => [i === 0 ? 'web seeds' : '', ws]),
   ];
   return rows.map(([k, v]) => `${k === '' ? ' '.repeat(14) : `${k}:`.padEnd(14)}${v}\n`).join('');
 }

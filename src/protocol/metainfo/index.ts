@@ -16,7 +16,7 @@ export { TorrentHasher } from './torrentHasher.js';
 export type { FileRoots, TorrentHasherConfig } from './torrentHasher.js';
 export { MAX_FILE_TREE_DEPTH, MAX_FILE_TREE_ENTRIES } from './fileTree.js';
 export { MAX_V2_PIECES } from './parseV2.js';
-export { parseMagnet, formatMagnet, magnetOf, MAX_MAGNET_LENGTH } from './magnet.js';
+export { parseMagnet, formatMagnet, magnetOf, MAX_MAGNET_LENGTH, MAX_MAGNET_WEB_SEEDS } from './magnet.js';
 export type { MagnetLink } from './magnet.js';
 export { foldName, nameProblems, problemKindsFor } from './portableNames.js';
 export type { NameProblem, NameProblemKind } from './portableNames.js';

@@ -1,7 +1,7 @@
 /**
  * Magnet URIs (BEP 9): parse and format. v1 `xt=urn:btih:` hashes (hex or base32), v2
  * `xt=urn:btmh:1220…` (a SHA-256 multihash, BEP 52), or both for a hybrid torrent; `x.pe` peers,
- * `tr` trackers, `dn` and `xl` are kept.
+ * `tr` trackers, `ws` web seeds (BEP 19), `dn` and `xl` are kept.
  *
  * @see https://www.bittorrent.org/beps/bep_0009.html#magnet-uri-format
  * @see https://www.bittorrent.org/beps/bep_0052.html
@@ -13,6 +13,12 @@ import type { Torrent, TorrentVersion } from './torrent.js';
 
 /** Longest magnet URI accepted (they are pasted by people; 64 KiB is generous). */
 export const MAX_MAGNET_LENGTH = 64 * 1024;
+
+/** Most `ws` web seeds kept (a session uses at most 8 anyway). */
+export const MAX_MAGNET_WEB_SEEDS = 8;
+
+/** Longest `ws` URL kept. */
+const MAX_WEB_SEED_URL_LENGTH = 2048;
 
 /** The multihash prefix of a SHA-256 digest: code 0x12, length 0x20 (32 bytes). */
 const SHA256_MULTIHASH = '1220';
@@ -38,6 +44,11 @@ export interface MagnetLink {
   readonly trackers: readonly string[];
   /** `x.pe`: peer addresses `host:port` to dial directly. */
   readonly peers: readonly string[];
+  /**
+   * `ws`: web seeds (BEP 19), used once the metadata is known (a web seed cannot give it): http(s)
+   * URLs only, without repeats, at most {@link MAX_MAGNET_WEB_SEEDS}.
+   */
+  readonly webSeeds?: readonly string[];
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -62,12 +73,14 @@ export function parseMagnet(uri: string): MagnetLink {
   let v2: Uint8Array | undefined;
   const trackers: string[] = [];
   const peers: string[] = [];
+  const webSeeds: string[] = [];
   for (const [key, value] of params) {
     const xt = /^xt(\.\d+)?$/.test(key);
     if (xt && /^urn:btih:/i.test(value)) hash ??= decodeBtih(value.slice(9));
     else if (xt && /^urn:btmh:/i.test(value)) v2 ??= decodeBtmh(value.slice(9));
     else if (/^tr(\.\d+)?$/.test(key) && value.length > 0 && !trackers.includes(value)) trackers.push(value);
     else if (key === 'x.pe' && value.length > 0) peers.push(value);
+    else if (key === 'ws' && isWebSeedUrl(value) && !webSeeds.includes(value) && webSeeds.length < MAX_MAGNET_WEB_SEEDS) webSeeds.push(value);
   }
   const swarm = hash ?? v2?.slice(0, 20);
   if (swarm === undefined) throw new MagnetError('ERR_MAGNET_NO_INFO_HASH', 'no xt=urn:btih: or xt=urn:btmh: info-hash');
@@ -78,7 +91,18 @@ export function parseMagnet(uri: string): MagnetLink {
     infoHash: toHex(swarm), infoHashBytes: swarm,
     ...(v2 === undefined ? { version: 1 as const } : { infoHashV2: toHex(v2), infoHashV2Bytes: v2, version: hash === undefined ? 2 as const : 'hybrid' as const }),
     trackers, peers, ...(name ? { name } : {}), ...(length === undefined ? {} : { length }),
+    ...(webSeeds.length === 0 ? {} : { webSeeds }),
   };
+}
+
+/** An absolute http(s) URL of a sane length. */
+function isWebSeedUrl(value: string): boolean {
+  if (value.length > MAX_WEB_SEED_URL_LENGTH || !/^https?:\/\//i.test(value)) return false;
+  try {
+    return new URL(value).hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** `1220` + 64 hex chars (a SHA-256 multihash) → 32 bytes. */
@@ -119,7 +143,7 @@ function fromBase32(value: string): Uint8Array | undefined {
 
 /**
  * Formats a magnet URI: the hex btih (not for a v2-only link), the btmh (v2 and hybrid), then
- * `dn`, `xl`, each `tr` and each `x.pe`.
+ * `dn`, `xl`, each `tr`, each `x.pe` and each `ws`.
  *
  * @example
  * ```ts
@@ -135,6 +159,7 @@ export function formatMagnet(link: Omit<MagnetLink, 'infoHashBytes' | 'infoHashV
   if (link.length !== undefined) parts.push(`xl=${link.length}`);
   for (const tr of link.trackers) parts.push(`tr=${encodeURIComponent(tr)}`);
   for (const pe of link.peers) parts.push(`x.pe=${encodeURIComponent(pe)}`);
+  for (const ws of link.webSeeds ?? []) parts.push(`ws=${encodeURIComponent(ws)}`);
   return `magnet:?${parts.join('&')}`;
 }
 

@@ -290,7 +290,7 @@ export class PieceScheduler {
       const index = web ? pickWebUnstarted(this.picks, peer) : pickUnstarted(this.picks, peer, this.config.sequential === true);
       if (index !== undefined) pick = [this.startPiece(index, peer), 0];
     }
-    if (!web) pick ??= pickPartial(this.picks, peer, true);
+    pick ??= web ? pickWebPartial(this.picks, peer, true) : pickPartial(this.picks, peer, true);
     if (pick !== undefined || !this.endgame) return pick;
     return (web ? pickWebEndgame : pickEndgame)(this.picks, peer, this.config.endgameDuplicates ?? 2);
   }

@@ -7,8 +7,8 @@
  * 2. a run goes on: the piece after the last one it started, if it may still take it; else a new
  *    run at the start of the longest stretch of such pieces, or at its middle when the piece before
  *    the stretch is being fetched (another run may be advancing into it);
- * 3. a started piece only if it is its own run's, or nobody is fetching it; pieces with a deadline
- *    (a stream's next bytes) as peers do;
+ * 3. a started piece only if it is its own run's, or nobody is fetching it, or nothing is left to
+ *    start; pieces with a deadline (a stream's next bytes) as peers do;
  * 4. in endgame only blocks no faster peer is fetching (none, when peers cover the rest).
  *
  * Peers, in turn, leave the free blocks of a run's pieces to its web seed while it is not covered
@@ -39,7 +39,8 @@ export interface WebSeedSteering {
 /**
  * True when the peers cover what is left, so a web seed is not asked for what they deliver: it is
  * {@link SLOW_WEB_SEED_FACTOR} times slower than they are, or they would fetch all that is left
- * before it delivered one more piece. Never while no peer delivers.
+ * before it delivered one more piece. Never while either rate is unknown (0: no peer delivers, or
+ * the web seed has not been measured — a stalled one is snubbed and its requests time out).
  *
  * @param s - rates and what is left
  * @returns whether the web seed only gets pieces no peer has
@@ -50,7 +51,7 @@ export interface WebSeedSteering {
  * ```
  */
 export function peersCover(s: WebSeedSteering): boolean {
-  if (s.peerRate <= 0) return false;
+  if (s.peerRate <= 0 || s.seedRate <= 0) return false;
   if (s.seedRate * SLOW_WEB_SEED_FACTOR <= s.peerRate) return true;
   return s.remainingBytes * s.seedRate <= s.peerRate * s.pieceLength;
 }
@@ -104,14 +105,15 @@ function mayTake(state: WebSeedPickState, web: PeerSlot, index: number, webSeeds
 }
 
 /**
- * A started piece for the web seed: one with a deadline, its own run's, or one nobody fetches.
+ * A started piece for the web seed: one with a deadline, its own run's, or one nobody fetches;
+ * with `anyPiece` (nothing is left to start) any it may take, so it does not wait on slow peers.
  *
  * @example
  * ```ts
  * const pick = pickWebPartial(state, slot); // [piece, block] or undefined
  * ```
  */
-export function pickWebPartial(state: WebSeedPickState, web: PeerSlot): [PartialPiece, number] | undefined {
+export function pickWebPartial(state: WebSeedPickState, web: PeerSlot, anyPiece = false): [PartialPiece, number] | undefined {
   const webSeeds = fullWebSeeds(state);
   const ok = (piece: PartialPiece | undefined): piece is PartialPiece => piece !== undefined && piece.free > 0 && mayTake(state, web, piece.index, webSeeds);
   for (const index of state.deadlines) {
@@ -120,7 +122,7 @@ export function pickWebPartial(state: WebSeedPickState, web: PeerSlot): [Partial
   }
   const own = state.partials.get(web.runNext - 1);
   if (ok(own)) return [own, own.firstFree()];
-  for (const piece of state.partials.values()) if (piece.idle && ok(piece)) return [piece, piece.firstFree()];
+  for (const piece of state.partials.values()) if ((anyPiece || piece.idle) && ok(piece)) return [piece, piece.firstFree()];
   return undefined;
 }
 
@@ -171,8 +173,9 @@ function longestStretch(pieceCount: number, fits: (index: number) => boolean): [
 }
 
 /**
- * In endgame: a block requested from others, fewer than `duplicates` times, none of them a peer at
- * least as fast as this web seed; nothing when peers cover the rest, but pieces only web seeds have.
+ * In endgame: a block requested from others, fewer than `duplicates` times, none of them a peer
+ * measured at least as fast as this web seed; nothing when peers cover the rest, but pieces only
+ * web seeds have.
  *
  * @example
  * ```ts
@@ -185,7 +188,7 @@ export function pickWebEndgame(state: WebSeedPickState, web: PeerSlot, duplicate
   for (const slot of state.slots) slots.set(slot.key, slot);
   const faster = (key: string): boolean => {
     const slot = slots.get(key);
-    return slot !== undefined && !slot.webSeed && !slot.snubbed && slot.rate >= web.rate;
+    return slot !== undefined && !slot.webSeed && !slot.snubbed && slot.rate > 0 && slot.rate >= web.rate;
   };
   for (const piece of state.partials.values()) {
     if (!mayTake(state, web, piece.index, webSeeds)) continue;

@@ -69,7 +69,7 @@ export function metadataFlow(input: MetadataFlowInput): Observable<MetadataFlowO
       else if (actions.done !== undefined) {
         let torrent: Torrent;
         try {
-          torrent = { ...parseInfoDict(actions.done), announce: link.trackers.map((url) => [url]) };
+          torrent = { ...parseInfoDict(actions.done), announce: link.trackers.map((url) => [url]), urlList: link.webSeeds ?? [] };
         } catch (err) {
           // Metadata that matches the info-hash but is no torrent: the magnet itself is unusable.
           subscriber.error(err);
