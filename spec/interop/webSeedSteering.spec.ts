@@ -54,7 +54,7 @@ describe('interop: how a web seed is steered beside a libtorrent seeder', functi
 
   it('beside a fast uncapped seeder: the web seed\'s share is small and the download is not slower than the seeder alone', async function () {
     const SIZE = 16 * MiB;
-    const { timed } = await setUp(this, SIZE, 'limit_rate 1m;', 0);
+    const { timed } = await setUp(this, SIZE, 'limit_rate 512k;', 0);
     await timed([]); // warms libtorrent's disk cache: both timed runs read from memory
     const alone = await timed([]);
     const both = await timed();
