@@ -19,7 +19,7 @@ export const HANDSHAKE_BYTES = encodeHandshake(HANDSHAKE_INIT);
 export const HANDSHAKE: Handshake = {
   infoHash: HANDSHAKE_INIT.infoHash,
   peerId: HANDSHAKE_INIT.peerId,
-  extensions: { extended: true, fast: true, dht: false },
+  extensions: { extended: true, fast: true, dht: false, v2: false },
   reserved: Uint8Array.of(0, 0, 0, 0, 0, 0x10, 0, 0x04),
 };
 

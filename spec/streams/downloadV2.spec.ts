@@ -1,22 +1,14 @@
 import { expect } from 'chai';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, timeout } from 'rxjs';
-import { MetainfoError } from '../../src/errors.js';
-import { download, parseMetainfo, seed } from '../../src/index.js';
-import { parseInfoDict, parseMagnet, type Torrent } from '../../src/protocol/metainfo/index.js';
+import { download, parseMetainfo } from '../../src/index.js';
+import { parseInfoDict, type Torrent } from '../../src/protocol/metainfo/index.js';
+import type { SessionState } from '../../src/streams/session/sessionState.js';
 import { createClient } from '../../src/streams/client/createClient.js';
-import { memoryStorage } from '../../src/streams/storage/index.js';
-import { v2Refusal } from '../../src/streams/download.js';
+import { memoryStorage, type MemoryStorage } from '../../src/streams/storage/index.js';
+import { useTempDir } from '../helpers/tmp.js';
 import { filesOf, v2Torrent, type FixtureFile } from '../protocol/metainfo/v2Fixtures.js';
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    expect(err).to.be.instanceOf(MetainfoError);
-    return (err as MetainfoError).code;
-  }
-}
 
 /** The content in layout order, pad files as zeros: what a memory storage seeds. */
 function layoutOf(t: Torrent, files: readonly FixtureFile[]): Uint8Array {
@@ -59,22 +51,48 @@ describe('download / seed of a v2-only torrent between two rxtorrent sessions on
   });
 });
 
-describe('download / seed of v2-only torrents without their piece layers (until hash requests fetch them)', () => {
-  const t = parseMetainfo(v2Torrent(filesOf([['a.bin', 1000], ['b.bin', 100_000]])));
+describe('download of v2-only torrents without their piece layers: fetched with hash requests (BEP 52)', function () {
+  this.timeout(30_000);
+  const files = filesOf([['a.bin', 1000], ['b.bin', 100_000], ['sub/c.bin', 300_001]]);
+  const t = parseMetainfo(v2Torrent(files, { pieceLength: 32768 }));
   const layerless = parseInfoDict(t.infoBytes);
+  const tmp = useTempDir();
 
-  it('refuse a layerless v2-only torrent or a v2-only magnet at once, with a typed error and no socket', async () => {
-    expect(await codeOf(firstValueFrom(download(layerless, { host: '127.0.0.1', port: 0 })))).to.equal('ERR_METAINFO_V2_ONLY');
-    expect(await codeOf(firstValueFrom(seed(layerless, { host: '127.0.0.1', port: 0, path: '/nonexistent' })))).to.equal('ERR_METAINFO_V2_ONLY');
-    expect(await codeOf(firstValueFrom(download(`magnet:?xt=urn:btmh:1220${t.infoHashV2!}`, { host: '127.0.0.1', port: 0 })))).to.equal('ERR_METAINFO_V2_ONLY');
+  /** Downloads `source` from an rxtorrent seeder of the full torrent. */
+  async function fromSeeder(source: Torrent | string, extra: { saveTorrent?: string } = {}): Promise<{ last: SessionState; storage?: MemoryStorage; dir: string }> {
+    const data = layoutOf(t, files);
+    const seeder = createClient({ host: '127.0.0.1', port: 0 });
+    const seeding = seeder.add(t, { path: 'x', mode: 'seed' }, { storage: memoryStorage(t, { data }) });
+    const dir = join(tmp.path, 'out');
+    try {
+      const port = await firstValueFrom(seeder.listening$);
+      const peers = [{ host: '127.0.0.1', port }];
+      if (typeof source === 'string') {
+        const last = await lastValueFrom(download(source, { host: '127.0.0.1', port: 0, seed: false, peers, dir, ...extra }).pipe(timeout(20_000)));
+        return { last, dir };
+      }
+      const storage = memoryStorage(t);
+      const last = await lastValueFrom(download(source, { host: '127.0.0.1', port: 0, seed: false, peers }, { storage }).pipe(timeout(20_000)));
+      expect(Buffer.from(storage.content()).equals(Buffer.from(data))).to.equal(true);
+      return { last, storage, dir };
+    } finally {
+      seeding.stop();
+    }
+  }
+
+  it('a layerless .torrent: the layers come from the seeder, proven to each root, then every piece verifies', async () => {
+    expect(layerless.files.some((f) => f.pieceLayer !== undefined)).to.equal(false);
+    const { last } = await fromSeeder(layerless);
+    expect([last.status, last.progress]).to.deep.equal(['done', 1]);
   });
 
-  it('accept a v2-only torrent with its piece layers, a hybrid torrent or magnet, v1 torrents', () => {
-    expect(v2Refusal(t)).to.equal(undefined);
-    expect(v2Refusal(parseMetainfo(v2Torrent(filesOf([['a.bin', 100_000]]), { version: 'hybrid' })))).to.equal(undefined);
-    expect(v2Refusal(parseInfoDict(parseMetainfo(v2Torrent(filesOf([['a.bin', 100_000]]), { version: 'v1' })).infoBytes))).to.equal(undefined);
-    const hybrid = parseMetainfo(v2Torrent(filesOf([['a.bin', 100_000]]), { version: 'hybrid' }));
-    expect(v2Refusal(parseMagnet(`magnet:?xt=urn:btih:${hybrid.infoHash}&xt=urn:btmh:1220${hybrid.infoHashV2!}`))).to.equal(undefined);
-    expect(v2Refusal(layerless)?.code).to.equal('ERR_METAINFO_V2_ONLY');
+  it('a v2-only magnet (xt=urn:btmh): metadata, then the layers, then the files, byte-identical; the saved .torrent holds the layers', async () => {
+    const saveTorrent = join(tmp.path, 'saved', 'x.torrent');
+    const { last, dir } = await fromSeeder(`magnet:?xt=urn:btmh:1220${t.infoHashV2!}`, { saveTorrent });
+    expect([last.status, last.progress]).to.deep.equal(['done', 1]);
+    for (const f of files) expect(Buffer.from(await readFile(join(dir, t.name, ...f.path))).equals(Buffer.from(f.data)), f.path.join('/')).to.equal(true);
+    const saved = parseMetainfo(await readFile(saveTorrent));
+    expect(saved.infoHashV2).to.equal(t.infoHashV2);
+    expect(saved.files.map((f) => f.pieceLayer && Buffer.from(f.pieceLayer).toString('hex'))).to.deep.equal(t.files.map((f) => f.pieceLayer && Buffer.from(f.pieceLayer).toString('hex')));
   });
 });

@@ -54,7 +54,6 @@ export type MetainfoErrorCode =
   | 'ERR_METAINFO_DUPLICATE_PATH'
   | 'ERR_METAINFO_NO_FILES'
   | 'ERR_METAINFO_TOO_LARGE'
-  | 'ERR_METAINFO_V2_ONLY'
   | 'ERR_METAINFO_BAD_URL'
   | 'ERR_METAINFO_UNKNOWN_VERSION'
   | 'ERR_METAINFO_BAD_FILE_TREE'
@@ -71,8 +70,7 @@ export type MetainfoErrorCode =
  * `ERR_METAINFO_BAD_PIECE_LAYERS` (a `piece layers` entry missing, of the wrong size, or not
  * hashing to its file's root), `ERR_METAINFO_INCONSISTENT` (a hybrid torrent whose v1 and v2 views
  * describe different files or alignment). `ERR_METAINFO_UNREADABLE`: the `.torrent` file could not
- * be read (missing, a folder, no permission: the I/O error as `cause`). `ERR_METAINFO_V2_ONLY` is raised by what cannot use a
- * v2-only torrent yet (downloading and seeding one).
+ * be read (missing, a folder, no permission: the I/O error as `cause`).
  */
 export class MetainfoError extends RxTorrentError<MetainfoErrorCode> {}
 

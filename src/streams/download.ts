@@ -4,9 +4,8 @@
  * @module
  */
 import { join } from 'node:path';
-import { defer, from, mergeMap, throwError, type Observable } from 'rxjs';
-import { MetainfoError } from '../errors.js';
-import { hasPieceHashes, parseMagnet, parseMetainfo, type MagnetLink, type Torrent } from '../protocol/metainfo/index.js';
+import { defer, from, mergeMap, type Observable } from 'rxjs';
+import { parseMagnet, parseMetainfo, type MagnetLink, type Torrent } from '../protocol/metainfo/index.js';
 import { createClient, type ClientComponents, type ClientConfig } from './client/createClient.js';
 import type { SessionComponents, SessionConfig } from './session/sessionConfig.js';
 import type { SessionState } from './session/sessionState.js';
@@ -39,8 +38,8 @@ export interface SeedConfig extends ClientConfig, Omit<SessionConfig, 'mode' | '
  * download(t, cfg) ──starting──downloading(0.1)──…──seeding──…    (…──done| with seed: false)
  * ```
  *
- * @param source - see {@link TorrentSource} (v1, hybrid, or a v2-only `.torrent` with its piece
- *   layers; a v2-only magnet or layerless `.torrent` errors with `ERR_METAINFO_V2_ONLY`, see {@link v2Refusal})
+ * @param source - see {@link TorrentSource}: v1, hybrid or v2-only (a v2-only magnet's or
+ *   layerless `.torrent`'s piece layers are fetched from peers that set the v2 bit first, BEP 52)
  * @param config - where to save, who to connect to, limits
  * @param components - storage, scheduler, RNG, announce function
  * @returns cold session state snapshots; unsubscribing stops cleanly (announces `stopped`). Every
@@ -54,8 +53,6 @@ export interface SeedConfig extends ClientConfig, Omit<SessionConfig, 'mode' | '
 export function download(source: TorrentSource, config: DownloadConfig = {}, components: ClientComponents & SessionComponents = {}): Observable<SessionState> {
   return defer(() => from(resolveSource(source))).pipe(
     mergeMap((link) => {
-      const refusal = v2Refusal(link);
-      if (refusal !== undefined) return throwError(() => refusal);
       const client = createClient(config, components);
       if (!('pieces' in link)) return client.runMagnet(link, config);
       const path = config.path ?? join(config.dir ?? '.', link.name);
@@ -87,29 +84,6 @@ async function resolveSource(source: TorrentSource): Promise<Torrent | MagnetLin
  */
 export function seed(torrent: Torrent | string | Uint8Array, config: SeedConfig, components: ClientComponents & SessionComponents = {}): Observable<SessionState> {
   return defer(() => from(typeof torrent === 'string' ? readTorrent(torrent) : Promise.resolve(torrent instanceof Uint8Array ? parseMetainfo(torrent) : torrent))).pipe(
-    mergeMap((t) => {
-      const refusal = v2Refusal(t);
-      return refusal !== undefined ? throwError(() => refusal) : createClient(config, components).run(t, { ...config, mode: 'seed', seed: true }, { storage: components.storage });
-    }),
-  );
-}
-
-/**
- * Why a torrent or magnet cannot be downloaded or seeded, or undefined when it can: a v2-only one
- * is verified by its piece layers (BEP 52), so it needs them in the `.torrent`; a v2-only magnet,
- * or a `.torrent` without `piece layers`, would need them fetched from peers (hash requests,
- * messages 21–23), which is not done yet.
- *
- * @example
- * ```ts
- * const refusal = v2Refusal(torrent);
- * if (refusal !== undefined) throw refusal;
- * ```
- */
-export function v2Refusal(source: Torrent | MagnetLink): MetainfoError | undefined {
-  if ('pieces' in source ? hasPieceHashes(source) : source.version !== 2) return undefined;
-  return new MetainfoError(
-    'ERR_METAINFO_V2_ONLY',
-    'a BitTorrent v2-only magnet link, or a v2-only .torrent without its piece layers, is not supported yet (fetching piece layers from peers is not done)',
+    mergeMap((t) => createClient(config, components).run(t, { ...config, mode: 'seed', seed: true }, { storage: components.storage })),
   );
 }

@@ -62,7 +62,7 @@ describe('FrameDecoder', () => {
 
   it('decodes a recorded session: handshake, then every message, skipping the unknown id', () => {
     expect(expected).to.have.length(1 + recorded.length);
-    expect(expected[0]).to.deep.include({ extensions: { extended: true, fast: true, dht: false } });
+    expect(expected[0]).to.deep.include({ extensions: { extended: true, fast: true, dht: false, v2: false } });
     expect(expected.slice(1)).to.deep.equal(recorded);
   });
 

@@ -22,6 +22,7 @@ describe('handshake', () => {
     expect(reserved({ extended: true })).to.deep.equal([0, 0, 0, 0, 0, 0x10, 0, 0]);
     expect(reserved({ fast: true })).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0x04]);
     expect(reserved({ dht: true })).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0x01]);
+    expect(reserved({ v2: true }), 'BEP 52').to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0x10]);
   });
 
   it('round-trips (property)', () => {
@@ -29,7 +30,7 @@ describe('handshake', () => {
       fc.property(
         fc.uint8Array({ minLength: 20, maxLength: 20 }),
         fc.uint8Array({ minLength: 20, maxLength: 20 }),
-        fc.record({ extended: fc.boolean(), fast: fc.boolean(), dht: fc.boolean() }),
+        fc.record({ extended: fc.boolean(), fast: fc.boolean(), dht: fc.boolean(), v2: fc.boolean() }),
         (hash, id, extensions) => {
           const decoded = decodeHandshake(encodeHandshake({ infoHash: hash, peerId: id, extensions }));
           expect(decoded.infoHash).to.deep.equal(hash);
@@ -44,8 +45,10 @@ describe('handshake', () => {
     const bytes = encodeHandshake({ infoHash, peerId });
     bytes.set([0x80, 0, 0, 0, 0, 0x18, 0, 0x05], 20);
     const { extensions, reserved } = decodeHandshake(bytes);
-    expect(extensions).to.deep.equal({ extended: true, fast: true, dht: true });
+    expect(extensions).to.deep.equal({ extended: true, fast: true, dht: true, v2: false });
     expect([...reserved]).to.deep.equal([0x80, 0, 0, 0, 0, 0x18, 0, 0x05]);
+    bytes[27] = 0x15;
+    expect(decodeHandshake(bytes).extensions).to.deep.equal({ extended: true, fast: true, dht: true, v2: true });
   });
 
   it('copies the ids out of the input', () => {

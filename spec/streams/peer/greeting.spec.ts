@@ -12,7 +12,7 @@ describe('greetingMessages (what follows the handshakes)', () => {
   const options = (o: Partial<TorrentPeerOptions> & { have?: number } = {}): TorrentPeerOptions => ({
     peerId: new Uint8Array(20), bitfield: () => had(o.have ?? 0), ...o,
   });
-  const all = { extended: true, fast: true, dht: true };
+  const all = { extended: true, fast: true, dht: true, v2: false };
   const types = (o: TorrentPeerOptions, remote = all): string[] => greetingMessages(o, remote).map((m) => m.type);
 
   it('have-none / have-all with the fast extension, else a bitfield, else nothing', () => {

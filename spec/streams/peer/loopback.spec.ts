@@ -45,7 +45,7 @@ describe('connectPeer ↔ listenForPeers (loopback)', function () {
     expect(a.connection.direction).to.equal('outbound');
     expect(a.connection.peerId).to.deep.equal(bId);
     expect(a.connection.infoHash).to.deep.equal(INFO_HASH);
-    expect(a.connection.extensions).to.deep.equal({ extended: true, fast: true, dht: false });
+    expect(a.connection.extensions).to.deep.equal({ extended: true, fast: true, dht: false, v2: false });
     expect(a.connection.address).to.deep.equal({ host: '127.0.0.1', port: b.port });
     expect(bConn.direction).to.equal('inbound');
     expect(bConn.peerId).to.deep.equal(aId);

@@ -36,7 +36,7 @@ export class ScriptedPeer implements PeerConnection {
   readonly infoHash: Uint8Array;
   readonly direction: 'inbound' | 'outbound';
   readonly encrypted = false;
-  readonly extensions: PeerExtensions = { extended: true, fast: true, dht: false };
+  readonly extensions: PeerExtensions;
   readonly extendedHandshake$ = new ReplaySubject<ExtendedHandshake>(1);
   /** The peer's extension handshake, as a spec sets it. */
   extendedHandshake: ExtendedHandshake | undefined = undefined;
@@ -57,9 +57,10 @@ export class ScriptedPeer implements PeerConnection {
     readonly address: PeerAddress,
     readonly peerId: Uint8Array,
     private readonly script: PeerScript,
-    private readonly options: { infoHash: Uint8Array; scheduler: SchedulerLike; latencyMs?: number; direction?: 'inbound' | 'outbound'; greeting?: readonly WireMessage[] },
+    private readonly options: { infoHash: Uint8Array; scheduler: SchedulerLike; latencyMs?: number; direction?: 'inbound' | 'outbound'; greeting?: readonly WireMessage[]; v2?: boolean },
   ) {
     this.infoHash = options.infoHash;
+    this.extensions = { extended: true, fast: true, dht: false, v2: options.v2 === true };
     this.direction = options.direction ?? 'outbound';
     this.#held.push(...(options.greeting ?? []));
     this.messages$ = new Observable<WireMessage>((subscriber) => {

@@ -7,7 +7,6 @@
 import { join } from 'node:path';
 import { merge, type Observable } from 'rxjs';
 import type { Torrent } from '../../protocol/metainfo/index.js';
-import { v2Refusal } from '../../streams/download.js';
 import { createClient } from '../../streams/client/createClient.js';
 import { readTorrent } from '../../streams/readTorrent.js';
 import type { SessionState } from '../../streams/session/sessionState.js';
@@ -41,8 +40,6 @@ export async function runSeed(sources: readonly string[], options: SeedOptions):
   const asked = clientOptions(options);
   const port = dashboardPort(options.dashboard);
   const torrents = await Promise.all(sources.map((source) => readTorrent(source)));
-  const refusal = torrents.map(v2Refusal).find((r) => r !== undefined);
-  if (refusal !== undefined) throw refusal;
   const config = await planListen(asked, torrents.flatMap((t) => t.announce.flat()), options.quiet === true);
   const client = createClient(config);
   const pathOf = (t: Torrent): string => options.downloaded ?? join(options.dir as string, t.name);

@@ -10,7 +10,7 @@ import { Observable } from 'rxjs';
 import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
 import { createClient } from '../../streams/client/createClient.js';
 import type { TorrentHandle } from '../../streams/client/torrentHandle.js';
-import { v2Refusal, type DownloadConfig, type SeedConfig } from '../../streams/download.js';
+import type { DownloadConfig, SeedConfig } from '../../streams/download.js';
 import type { SessionState } from '../../streams/session/sessionState.js';
 
 /** The stream server listens on loopback only: it has no authentication. */
@@ -63,9 +63,6 @@ export function servedDownload(source: ServedSource, port: number, out: NodeJS.W
 }
 
 function start(source: ServedSource): TorrentHandle {
-  const torrent = source.kind === 'magnet' ? source.link : source.torrent;
-  const refusal = v2Refusal(torrent);
-  if (refusal !== undefined) throw refusal;
   const client = createClient(source.config);
   if (source.kind === 'magnet') return client.addMagnet(source.link, source.config);
   if (source.kind === 'seed') return client.add(source.torrent, { ...source.config, mode: 'seed', seed: true });

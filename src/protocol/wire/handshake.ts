@@ -5,8 +5,9 @@
  * 0x13 "BitTorrent protocol" | reserved (8) | info_hash (20) | peer_id (20)
  * ```
  *
- * Reserved bits advertise extensions: BEP 10 (`reserved[5] & 0x10`), BEP 6 (`reserved[7] & 0x04`)
- * and BEP 5 (`reserved[7] & 0x01`).
+ * Reserved bits advertise extensions: BEP 10 (`reserved[5] & 0x10`), BEP 6 (`reserved[7] & 0x04`),
+ * BEP 5 (`reserved[7] & 0x01`) and BEP 52 (`reserved[7] & 0x10`: the peer speaks v2 and answers
+ * hash requests).
  *
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-protocol
  * @module
@@ -37,6 +38,8 @@ export interface PeerExtensions {
   readonly fast: boolean;
   /** BEP 5 DHT: the peer may send `port` (`reserved[7] & 0x01`). */
   readonly dht: boolean;
+  /** BEP 52 BitTorrent v2: the peer serves and asks hash requests (`reserved[7] & 0x10`). */
+  readonly v2: boolean;
 }
 
 /** What we put in our handshake. */
@@ -72,7 +75,7 @@ export function encodeHandshake(init: HandshakeInit): Uint8Array {
   out.set(PROTOCOL_HEADER, 0);
   const ext = init.extensions ?? {};
   if (ext.extended === true) out[RESERVED_OFFSET + 5] = 0x10;
-  out[RESERVED_OFFSET + 7] = (ext.fast === true ? 0x04 : 0) | (ext.dht === true ? 0x01 : 0);
+  out[RESERVED_OFFSET + 7] = (ext.fast === true ? 0x04 : 0) | (ext.dht === true ? 0x01 : 0) | (ext.v2 === true ? 0x10 : 0);
   out.set(init.infoHash, INFO_HASH_OFFSET);
   out.set(init.peerId, PEER_ID_OFFSET);
   return out;
@@ -100,6 +103,7 @@ export function decodeHandshake(bytes: Uint8Array): Handshake {
       extended: (reserved[5]! & 0x10) !== 0,
       fast: (reserved[7]! & 0x04) !== 0,
       dht: (reserved[7]! & 0x01) !== 0,
+      v2: (reserved[7]! & 0x10) !== 0,
     },
     reserved,
   };

@@ -9,10 +9,11 @@ import { DEFAULT_EXTENDED_HANDSHAKE, type TorrentPeerOptions } from './peerOptio
 /**
  * The extensions we announce for a torrent.
  * @param torrent - its connection options
- * @returns BEP 10 and BEP 6 bits (both on unless turned off); BEP 5 when asked for
+ * @returns BEP 10 and BEP 6 bits (both on unless turned off); BEP 5 and BEP 52 when asked for
  */
 export function ourExtensions(torrent: TorrentPeerOptions): PeerExtensions {
-  return { extended: torrent.extensions?.extended ?? true, fast: torrent.extensions?.fast ?? true, dht: torrent.extensions?.dht ?? false };
+  const ext = torrent.extensions;
+  return { extended: ext?.extended ?? true, fast: ext?.fast ?? true, dht: ext?.dht ?? false, v2: ext?.v2 ?? false };
 }
 
 /**

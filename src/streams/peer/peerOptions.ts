@@ -41,10 +41,11 @@ export interface TorrentPeerOptions {
    */
   readonly extendedHandshake?: ExtendedHandshake;
   /**
-   * Extensions we announce in our handshake; `dht` (BEP 5) only with a DHT running.
-   * @default { extended: true, fast: true, dht: false }
+   * Extensions we announce in our handshake; `dht` (BEP 5) only with a DHT running, `v2` (BEP
+   * 52) only for a v2 or hybrid torrent whose hash requests we answer.
+   * @default { extended: true, fast: true, dht: false, v2: false }
    */
-  readonly extensions?: { readonly extended?: boolean; readonly fast?: boolean; readonly dht?: boolean };
+  readonly extensions?: { readonly extended?: boolean; readonly fast?: boolean; readonly dht?: boolean; readonly v2?: boolean };
   /** Our DHT's UDP port, sent in a PORT message to peers that set the DHT bit (read per connection). */
   readonly dhtPort?: () => number | undefined;
 }

@@ -44,7 +44,8 @@ export function magnetSession(link: MagnetLink, config: MagnetSessionConfig, por
     if (file !== undefined) {
       try {
         await makeDirs(dirname(file));
-        await writeFile(file, torrentFileOf(torrent.infoBytes, torrent.announce));
+        // A v2 torrent's piece layers, fetched from peers, go into the file too (BEP 52 `piece layers`).
+        await writeFile(file, torrentFileOf(torrent.infoBytes, torrent.announce, torrent.version === 1 ? undefined : torrent.files));
       } catch (err) {
         throw new StorageError('ERR_STORAGE_IO', `cannot save the torrent to ${file}: ${(err as Error).message}`, { cause: err });
       }

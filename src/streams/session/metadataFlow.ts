@@ -55,7 +55,7 @@ export type MetadataFlowOutput =
 export function metadataFlow(input: MetadataFlowInput): Observable<MetadataFlowOutput> {
   return new Observable<MetadataFlowOutput>((subscriber) => {
     const { link, scheduler } = input;
-    const fetcher = new MetadataFetcher({ ...input.metadata, infoHash: link.infoHashBytes });
+    const fetcher = new MetadataFetcher({ ...input.metadata, infoHash: link.infoHashBytes, infoHashV2: link.infoHashV2Bytes });
     const registries = new Map<PeerKey, ExtensionRegistry>();
     const subscription = new Subscription();
     const apply = (actions: MetadataActions): void => {

@@ -27,6 +27,11 @@ export interface PeerOptionsSource {
   listenPort(): number | undefined;
   /** With a DHT: its UDP port, once bound. */
   dhtPort?(): number | undefined;
+  /**
+   * True for a v2-only torrent or magnet: the BEP 52 bit goes into our handshakes (we answer and
+   * ask hash requests). @default false
+   */
+  readonly v2?: boolean;
 }
 
 /**
@@ -83,7 +88,7 @@ export function sessionPeerOptions(source: PeerOptionsSource): TorrentPeerOption
     },
     // The DHT bit with a DHT, and the PORT message once it is bound; never for a private torrent (BEP 27).
     get extensions() {
-      return { dht: source.dhtPort !== undefined && source.torrent()?.private !== true };
+      return { dht: source.dhtPort !== undefined && source.torrent()?.private !== true, v2: source.v2 === true };
     },
     dhtPort: () => dhtPortOf(source),
   };

@@ -11,26 +11,26 @@
  *   ▲                        ▲  │                  ▲                     │
  *   └─ learned$ ◀─ extensionFlow │                  └──── pieceEvents$ ◀──┤
  *                  uploadFlow ◀─┘ ◀──────────────────────── written$ ◀───┘
- * (metadataFlow instead of the torrent flows while a magnet's metadata is fetched)
+ * (metadataPhase instead of the torrent flows while a magnet's metadata, or a v2 torrent's piece
+ *  layers, are fetched; hashFlow answers BEP 52 hash requests beside uploadFlow)
  * ```
  *
  * @module
  */
 import type { Priority } from '../../protocol/scheduler/pieceLevels.js';
 import type { ReaderPosition } from '../../protocol/scheduler/readahead.js';
-import { asyncScheduler, BehaviorSubject, interval, merge, Observable, of, Subject, Subscription, timer } from 'rxjs';
-import { ExtensionError } from '../../errors.js';
-import type { MagnetLink, Torrent } from '../../protocol/metainfo/index.js';
-import { formatPeerAddress, parsePeerAddress, type PeerAddress } from '../../protocol/peerAddress.js';
+import { asyncScheduler, BehaviorSubject, interval, merge, Observable, of, Subject, Subscription } from 'rxjs';
+import { hasPieceHashes, type MagnetLink, type Torrent } from '../../protocol/metainfo/index.js';
+import type { PeerAddress } from '../../protocol/peerAddress.js';
 import type { PieceVerdict, ReceivedBlock } from '../../protocol/pieces/index.js';
 import type { SwarmEvent } from '../../protocol/scheduler/index.js';
 import { encodeExtendedHandshake } from '../../protocol/wire/index.js';
 import type { TransferStats } from '../../tracker/client/announceEveryConfig.js';
 import { banFlow } from './banFlow.js';
 import { extensionFlow } from './extensionFlow.js';
+import { hashFlow } from './hashFlow.js';
 import type { Ban, SendCommand } from './linkEvents.js';
-import { metadataFlow } from './metadataFlow.js';
-import { peerFlow } from './peerFlow.js';
+import { fetchLayers, fetchMetadata, type PhaseInput } from './metadataPhase.js';
 import { extendedHandshakeOf, limitsOf, sessionPeerOptions } from './peerOptions.js';
 import { pieceFlow } from './pieceFlow.js';
 import { fixedPlan, planFlow } from './planFlow.js';
@@ -38,10 +38,11 @@ import type { ProgressBook } from './progressBook.js';
 import { NO_RATES, RATE_SAMPLE_MS, RateBook, type RateSample } from './rateBook.js';
 import { requestFlow } from './requestFlow.js';
 import type { SessionComponents, SessionConfig, SwarmPort } from './sessionConfig.js';
-import { sessionSnapshot, trackerViewOf, type SessionPhase } from './sessionSnapshot.js';
-import type { DhtView, SessionState, TrackerView } from './sessionState.js';
+import { sessionSnapshot, type SessionPhase } from './sessionSnapshot.js';
+import type { SessionState } from './sessionState.js';
 import { rememberedPriorities } from './resume.js';
 import { bucketsOf, openStorage, startTorrent } from './startTorrent.js';
+import { PeerSourceViews, startPeers } from './startPeers.js';
 import { SwarmLinks } from './swarmLinks.js';
 import { uploadFlow } from './uploadFlow.js';
 import { WebSeeds } from './webSeeds.js';
@@ -80,9 +81,7 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     let book: ProgressBook | undefined;
     let listenPort: number | undefined;
     let phase: SessionPhase = { status: magnet === undefined ? 'starting' : 'metadata', checked: 0, rechecked: 0, metadata: magnet === undefined ? undefined : 0 };
-    const trackers = new Map<string, TrackerView>();
-    let dht: DhtView | undefined;
-    let lastDialFailure: SessionState['lastDialFailure'];
+    const views = new PeerSourceViews();
     const downloading = new Set<number>();
     const links = new SwarmLinks(torrent?.pieceCount);
     // Connections first: everything else hears them leave. Readers end with the session.
@@ -114,10 +113,13 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     const send = (command: SendCommand): void => {
       if (webSeeds?.send(command) !== true) links.send(command.peer, command.message);
     };
-    const options = sessionPeerOptions({ peerId: port.peerId, torrent: () => torrent, have: () => book?.have, listenPort: () => listenPort, dhtPort: port.dht === undefined ? undefined : () => port.dht?.port() });
+    const options = sessionPeerOptions({
+      peerId: port.peerId, torrent: () => torrent, v2: (torrent ?? (magnet as MagnetLink)).version === 2, have: () => book?.have, listenPort: () => listenPort,
+      dhtPort: port.dht === undefined ? undefined : () => port.dht?.port(),
+    });
     const emit = (): void => subscriber.next(sessionSnapshot({
       source: torrent ?? (magnet as MagnetLink), phase, book, links: links.all(), downloaded: links.downloaded, uploaded: links.uploaded,
-      rates: rates$.value, trackers: trackers.values(), dht: torrent?.private === true ? undefined : dht, lastDialFailure, downloading, priorities, readers,
+      rates: rates$.value, trackers: views.trackers.values(), dht: torrent?.private === true ? undefined : views.dht, lastDialFailure: views.lastDialFailure, downloading, priorities, readers,
       webSeeds: webSeeds?.views(),
     }));
     let finalizing = false;
@@ -143,22 +145,28 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
       void save().then(() => config.seed === false && subscriber.complete());
     };
 
-    const startPeers = (): void => {
-      const given = [...(config.peers ?? []), ...(magnet?.peers ?? []).flatMap(addressOrNone)];
-      const trackerTiers = config.trackers ?? torrent?.announce ?? (magnet?.trackers ?? []).map((url) => [url]);
-      teardown.add(peerFlow({
-        infoHash: (torrent ?? (magnet as MagnetLink)).infoHashBytes, port, options, trackers: trackerTiers, given, maxPeers: config.maxPeers ?? 50,
-        links$: links.events$, transfer$, bans$, learned$, scheduler, random, announce: components.announce, isPrivate: () => torrent?.private === true,
-      }).subscribe({
-        next: (out) => {
-          if (out.type === 'connection') return links.adopt(out.connection);
-          if (out.type === 'dht') return void (dht = out.view);
-          if (out.type === 'dial-failed') return void (lastDialFailure = { address: formatPeerAddress(out.address), message: out.message, at: scheduler.now() });
-          const view = trackerViewOf(out.event, scheduler.now());
-          if (view !== undefined) trackers.set(view.url, view);
-        },
-        error: fail,
+    let peersStarted = false;
+    const peers = (): void => {
+      if (peersStarted) return;
+      peersStarted = true;
+      teardown.add(startPeers({
+        source: torrent ?? (magnet as MagnetLink), torrent: () => torrent, config, port, options, links, transfer$, bans$, learned$, scheduler, random,
+        announce: components.announce, views, fail,
       }));
+    };
+    const phaseInput = (done: (t: Torrent) => void): PhaseInput => ({
+      links, scheduler, send, done, fail, progress: (fraction) => (phase = { ...phase, metadata: fraction }),
+    });
+    /** A v2-only torrent without its piece layers gets them from peers first (BEP 52). */
+    const withLayers = (t: Torrent, then: (full: Torrent) => void): void => {
+      if (hasPieceHashes(t)) return then(t);
+      torrent = t;
+      phase = { status: 'metadata', checked: 0, rechecked: 0, metadata: 0 };
+      peers();
+      teardown.add(fetchLayers(t, (ban) => bans$.next(ban), phaseInput((full) => {
+        torrent = full;
+        then(full);
+      })));
     };
 
     /** A download that names no file priorities takes those its resume record remembers. */
@@ -247,6 +255,7 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           }));
           seeds.start();
           teardown.add(uploadFlow({ torrent: t, storage, book: b, links$: links.events$, rates$, written$, buckets: buckets.upload, scheduler, random }).subscribe({ next: send, error: fail }));
+          if (t.version !== 1) teardown.add(hashFlow({ torrent: t, storage, has: (i) => b.have.has(i), links$: links.events$, scheduler }).subscribe(send));
           teardown.add(extensionFlow({ torrent: t, links$: links.events$, pexIntervalMs: config.pexIntervalMs, scheduler }).subscribe((out) => {
             if (out.type === 'send') send(out);
             else learned$.next(out.addresses);
@@ -254,7 +263,7 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
           phase = { ...phase, status: 'downloading' };
           // The first announce reads this at once: it must not say `left = length` for data we have.
           transfer$.next(transfer());
-          if (magnet === undefined) startPeers();
+          peers();
           // (A complete torrent is finalized by the piece flow.)
           if (b.wantedComplete) finish(save, b.complete ? undefined : finalize);
           components.control?.attach({ torrent: t, has: (i) => b.have.has(i), written$, readBlock: (i, begin, length) => storage.readBlock(i, begin, length), now: () => scheduler.now() });
@@ -269,45 +278,18 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
       links.learnTorrent(t.pieceCount, limitsOf(t));
       const handshake = encodeExtendedHandshake(extendedHandshakeOf(t, listenPort));
       for (const { peer } of [...links.all()]) if (peer.connection.extensions.extended) links.send(peer.key, { type: 'extended', id: 0, payload: handshake });
-      if (source.kind === 'magnet') source.prepare(t).then((path) => runTorrent(t, path), fail);
+      if (source.kind === 'magnet') withLayers(t, (full) => source.prepare(full).then((path) => runTorrent(full, path), fail));
     };
 
     teardown.add(merge(of(0), interval(config.stateIntervalMs ?? 250, scheduler)).subscribe(emit));
     // Listen from the start, so the port stays the same while the session runs (even while it
     // rechecks), and a busy port fails the session at once.
     teardown.add(port.listening$.subscribe({ next: (p) => (listenPort = p), error: fail }));
-    if (torrent !== undefined) runTorrent(torrent, config.path);
+    if (torrent !== undefined) withLayers(torrent, (full) => runTorrent(full, config.path));
     else {
-      startPeers();
-      const limit = config.metadataTimeoutMs;
-      if (limit !== undefined) {
-        teardown.add(timer(limit, scheduler).subscribe(() => {
-          if (torrent !== undefined) return;
-          fail(new ExtensionError('ERR_EXT_METADATA_TIMEOUT', `no metadata after ${(limit / 1000).toFixed(0)} s (${links.size} peers connected)`));
-        }));
-      }
-      teardown.add(metadataFlow({ link: magnet as MagnetLink, links$: links.events$, metadata: config.metadata, scheduler }).subscribe({
-        error: fail,
-        next: (out) => {
-          switch (out.type) {
-            case 'send': return send(out);
-            case 'close': return links.close(out.peer);
-            case 'progress':
-              phase = { ...phase, metadata: out.status.pieceCount === 0 ? 0 : out.status.piecesReceived / out.status.pieceCount };
-              return;
-            case 'torrent': return learned(out.torrent);
-          }
-        },
-      }));
+      peers();
+      teardown.add(fetchMetadata(magnet as MagnetLink, config, phaseInput(learned)));
     }
     return teardown;
   });
-}
-
-function addressOrNone(text: string): PeerAddress[] {
-  try {
-    return [parsePeerAddress(text)];
-  } catch {
-    return [];
-  }
 }
