@@ -11,11 +11,11 @@ import { freeUdpAndTcpPort } from '../helpers/net.js';
 
 /**
  * Starts libtorrent seeding `file` from `savePath`, waits until it has checked its data, then
- * downloads `torrent` into `out` from it alone.
+ * downloads `torrent` (or a magnet link of it) into `out` from it alone.
  *
  * @returns the last session state (`done` when it worked)
  */
-export async function downloadFromLtSeeder(o: { torrent: Torrent; file: string; savePath: string; out: string }): Promise<SessionState> {
+export async function downloadFromLtSeeder(o: { torrent: Torrent | string; file: string; savePath: string; out: string }): Promise<SessionState> {
   const port = await freeUdpAndTcpPort();
   const seeder = ltPeer({ mode: 'seed', torrent: o.file, savePath: o.savePath, port });
   await seeder.waitForLine(LT_READY, 30_000);

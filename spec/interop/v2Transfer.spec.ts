@@ -39,6 +39,33 @@ describe('interop: v2-only torrents (BEP 52) transferred with libtorrent 2.0, by
     await expectSameTree(content, join(out, 'tree'));
   });
 
+  it('downloads a v2-only magnet (xt=urn:btmh) from a libtorrent seeder: metadata, then the piece layers by hash requests, then the files', async function () {
+    requireTool(this, 'libtorrent');
+    const content = join(tmp.path, 'seed', 'tree');
+    await makeTree(content, SEED_TREE, 'v2-magnet-down');
+    const file = join(tmp.path, 'lt-v2.torrent');
+    const hash = await ltCreate({ path: content, out: file, tracker: TRACKER, pieceSize: PIECE, v2Only: true });
+    const out = join(tmp.path, 'out');
+    const final = await downloadFromLtSeeder({ torrent: `magnet:?xt=urn:btmh:1220${hash}`, file, savePath: join(tmp.path, 'seed'), out });
+    expect([final.status, final.progress]).to.deep.equal(['done', 1]);
+    await expectSameTree(content, join(out, 'tree'));
+  });
+
+  it('seeds a v2-only torrent to a libtorrent leecher that has only its magnet: it fetches the metadata and asks us for the piece layers', async function () {
+    requireTool(this, 'libtorrent');
+    const content = join(tmp.path, 'content', 'tree');
+    await makeTree(content, SEED_TREE, 'v2-magnet-up');
+    const done = await lastValueFrom(createTorrent(content, { version: 'v2', pieceLength: PIECE }));
+    if (done.type !== 'done') throw new Error('no torrent');
+    const port = await freePort();
+    seeder = seed(done.torrent, { path: content, host: '127.0.0.1', port }).subscribe();
+    const out = join(tmp.path, 'lt');
+    const magnet = `magnet:?xt=urn:btmh:1220${done.torrent.infoHashV2!}`;
+    const leecher = ltPeer({ mode: 'leech', magnet, savePath: out, port: await freeUdpAndTcpPort(), peers: [`127.0.0.1:${port}`], exitWhenDone: true, timeoutSec: 60 });
+    await leecher.waitForLine(LT_DONE, 45_000);
+    await expectSameTree(content, join(out, 'tree'));
+  });
+
   it('seeds a v2-only torrent made by rxtorrent to a libtorrent leecher', async function () {
     requireTool(this, 'libtorrent');
     const content = join(tmp.path, 'content', 'tree');

@@ -1,12 +1,13 @@
 /**
  * The requester's half of BEP 52 hash messages before a v2 download: a v2-only torrent known
- * without its piece layers (a magnet's info dict, a layerless `.torrent`) gets them from peers
- * that set the v2 bit. Each file's layer is asked in 512-hash chunks proven to its root
+ * without its piece layers (a magnet's info dict, a layerless `.torrent`) gets them from its
+ * peers (every peer of a v2-only swarm speaks v2: libtorrent 2.0 sets no reserved bit for one,
+ * the bit only offers a hybrid's upgrade). Each file's layer is asked in 512-hash chunks proven to its root
  * (`PieceLayerFetch`), a few at a time per peer; a reject or a timeout sends the chunk to another
  * peer, and hashes that do not chain to the root get their sender banned.
  *
  * ```
- * links$:  -j(v2 peer)--h(hashes)--h(hashes)-----|
+ * links$:  -j(peer)--h(hashes)--h(hashes)-------|
  * output:  -q(request)q-----------p------------t|   (t: the torrent with every piece layer)
  * ```
  *
@@ -127,9 +128,8 @@ export function layerFetchFlow(input: LayerFetchInput): Observable<LayerFetchOut
     }
     subscription.add(input.links$.subscribe((event) => {
       const key = event.peer.key;
-      if (event.type === 'joined') {
-        if (event.peer.connection.extensions.v2) peers.set(key, { peer: event.peer, inFlight: 0 });
-      } else if (event.type === 'left') {
+      if (event.type === 'joined') peers.set(key, { peer: event.peer, inFlight: 0 });
+      else if (event.type === 'left') {
         for (const [id, p] of [...pending]) if (p.peer === key) release(id, false);
         peers.delete(key);
       } else if (event.message.type === 'hashes' || event.message.type === 'hash-reject') {
