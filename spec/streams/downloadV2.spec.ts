@@ -8,14 +8,7 @@ import type { SessionState } from '../../src/streams/session/sessionState.js';
 import { createClient } from '../../src/streams/client/createClient.js';
 import { memoryStorage, type MemoryStorage } from '../../src/streams/storage/index.js';
 import { useTempDir } from '../helpers/tmp.js';
-import { filesOf, v2Torrent, type FixtureFile } from '../protocol/metainfo/v2Fixtures.js';
-
-/** The content in layout order, pad files as zeros: what a memory storage seeds. */
-function layoutOf(t: Torrent, files: readonly FixtureFile[]): Uint8Array {
-  const out = new Uint8Array(t.length);
-  for (const f of t.files.filter((x) => !x.pad)) out.set(files.find((x) => x.path.join('/') === f.path.join('/'))!.data, f.offset);
-  return out;
-}
+import { filesOf, layoutOf, v2Torrent } from '../protocol/metainfo/v2Fixtures.js';
 
 describe('download / seed of a v2-only torrent between two rxtorrent sessions on loopback', function () {
   this.timeout(30_000);

@@ -1,5 +1,5 @@
 /** v2 and hybrid torrents built in memory for the metainfo specs. */
-import { buildMetainfo, comparePaths, TorrentHasher, type MetainfoVersion } from '../../../src/protocol/metainfo/index.js';
+import { buildMetainfo, comparePaths, TorrentHasher, type MetainfoVersion, type Torrent } from '../../../src/protocol/metainfo/index.js';
 import { content } from './fixtures.js';
 
 /** A file of a fixture torrent. */
@@ -54,3 +54,10 @@ export function patch(bytes: Uint8Array, from: Uint8Array, to: Uint8Array): Uint
 
 /** ASCII bytes. */
 export const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** The content of `files` in `t`'s layout order, pad files as zeros: what a memory storage seeds. */
+export function layoutOf(t: Torrent, files: readonly FixtureFile[]): Uint8Array {
+  const out = new Uint8Array(t.length);
+  for (const f of t.files.filter((x) => !x.pad)) out.set(files.find((x) => x.path.join('/') === f.path.join('/'))!.data, f.offset);
+  return out;
+}
