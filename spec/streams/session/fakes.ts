@@ -123,6 +123,8 @@ export interface FakePort extends SwarmPort {
   readonly dialled: string[];
   /** Inbound connections: push a peer that dials us. */
   readonly incoming: Subject<PeerConnection>;
+  /** The info-hashes (hex) and v2 bits inbound connections are accepted for, in order. */
+  readonly routes: { readonly infoHash: string; readonly v2: boolean }[];
 }
 
 /**
@@ -133,7 +135,9 @@ export interface FakePort extends SwarmPort {
 export function fakePort(peers: ReadonlyMap<string, () => ScriptedPeer>, peerId: Uint8Array): FakePort {
   const dialled: string[] = [];
   const incoming = new Subject<PeerConnection>();
+  const routes: { infoHash: string; v2: boolean }[] = [];
   return {
+    routes,
     peerId,
     host: '127.0.0.1',
     listening$: of(6881),
@@ -155,7 +159,10 @@ export function fakePort(peers: ReadonlyMap<string, () => ScriptedPeer>, peerId:
         };
       });
     },
-    inbound: () => incoming.asObservable(),
+    inbound: (infoHash, options) => {
+      routes.push({ infoHash: Buffer.from(infoHash).toString('hex'), v2: options.extensions?.v2 === true });
+      return incoming.asObservable();
+    },
   };
 }
 

@@ -12,7 +12,7 @@ describe('peerFlow', () => {
   const infoHash = new Uint8Array(20).fill(7);
   const at = (n: number): PeerAddress => ({ host: `127.0.0.${n}`, port: 6881 });
 
-  function setup(options: { trackers?: string[][]; maxPeers?: number } = {}) {
+  function setup(options: { trackers?: string[][]; maxPeers?: number; v2Swarm?: Uint8Array } = {}) {
     const scheduler = new VirtualTimeScheduler();
     const peers = new Map([2, 3, 4].map((n) => [`127.0.0.${n}:6881`, () => new ScriptedPeer(at(n), new Uint8Array(20).fill(n), () => [], { infoHash, scheduler })]));
     const port = fakePort(peers, generatePeerId());
@@ -27,6 +27,7 @@ describe('peerFlow', () => {
     };
     peerFlow({
       infoHash, port, options: { peerId: port.peerId, bitfield: () => { throw new Error('unused'); } }, trackers: options.trackers ?? [], given: [at(2)],
+      v2Swarm: options.v2Swarm && { infoHash: options.v2Swarm, options: { peerId: port.peerId, bitfield: () => { throw new Error('unused'); }, extensions: { v2: true } } },
       maxPeers: options.maxPeers ?? 50, links$, transfer$: of({ uploaded: 0, downloaded: 0, left: 1 }), bans$, learned$, scheduler, random: () => 0.5, announce, isPrivate: () => false,
     }).subscribe((o) => out.push(o));
     return { port, links$, bans$, learned$, out, announces, scheduler };
@@ -39,6 +40,16 @@ describe('peerFlow', () => {
     expect(connected(out).sort()).to.deep.equal(['127.0.0.2', '127.0.0.3', '127.0.0.4']);
     expect(out.some((o) => o.type === 'tracker' && o.event.type === 'status')).to.equal(true);
     expect(port.dialled).to.have.length(3);
+  });
+
+  it('a hybrid joins its v2 swarm too: both hashes announced and routed inbound (the v2 one with the v2 bit); the trackers\' views are the v1 announces\'', () => {
+    const v2 = new Uint8Array(20).fill(9);
+    const { out, announces, port } = setup({ trackers: [['http://127.0.0.1:1/announce']], v2Swarm: v2 });
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    expect(announces.map((a) => hex(a.infoHash)).sort()).to.deep.equal([hex(infoHash), hex(v2)]);
+    expect(port.routes).to.deep.equal([{ infoHash: hex(infoHash), v2: false }, { infoHash: hex(v2), v2: true }]);
+    expect(out.filter((o) => o.type === 'tracker' && o.event.type === 'status')).to.have.length(1);
+    expect(port.dialled.filter((a) => a === '127.0.0.4:6881'), 'a peer both swarms name is dialled once').to.have.length(1);
   });
 
   it('a banned peer is never dialled again, and hung up on when it dials us', () => {

@@ -33,6 +33,11 @@ export interface PeerFlowInput {
   readonly port: SwarmPort;
   /** What each of our connections is opened with. */
   readonly options: TorrentPeerOptions;
+  /**
+   * A hybrid torrent's v2 swarm (BEP 52): its truncated v2 hash is announced too, and inbound
+   * handshakes for it are accepted, opened with these options (the v2 bit set).
+   */
+  readonly v2Swarm?: { readonly infoHash: Uint8Array; readonly options: TorrentPeerOptions };
   /** Tracker tiers to announce to. */
   readonly trackers: readonly (readonly string[])[];
   /** Addresses to dial at once (the user's, a magnet's `x.pe`). */
@@ -108,7 +113,9 @@ export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
       if (allowed.length > 0) dials$.next({ type: 'add', addresses: allowed });
     };
     subscription.add(input.learned$.subscribe(dialLearned));
-    subscription.add(port.inbound(infoHash, options).subscribe({ next: adopt, error: (err: unknown) => subscriber.error(err) }));
+    for (const swarm of [{ infoHash, options }, ...(input.v2Swarm === undefined ? [] : [input.v2Swarm])]) {
+      subscription.add(port.inbound(swarm.infoHash, swarm.options).subscribe({ next: adopt, error: (err: unknown) => subscriber.error(err) }));
+    }
     const dial = (address: PeerAddress): Observable<PeerConnection> => port.dial(address, infoHash, options).pipe(
       tap({ error: (err: unknown) => subscriber.next({ type: 'dial-failed', address, message: err instanceof Error ? err.message : String(err) }) }),
     );
@@ -128,16 +135,20 @@ export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
               else subscriber.next({ type: 'dht', view: out.view });
             }));
           }
-          const config = { infoHash, peerId: port.peerId, port: listenPort, host: port.host, numwant: () => (open < input.maxPeers ? NUMWANT : 0), scheduler, random: input.random };
-          subscription.add(
-            announceEvery(input.trackers, input.transfer$, config, { announce: input.announce }).subscribe((event) => {
-              subscriber.next({ type: 'tracker', event });
-              if (event.type === 'peers') {
-                trust(event.peers);
-                dials$.next({ type: 'add', addresses: event.peers });
-              }
-            }),
-          );
+          // A hybrid announces both hashes; its v2 swarm's peers are dialled with the v1 hash too
+          // (the trackers' views show the v1 announces).
+          for (const swarmHash of [infoHash, ...(input.v2Swarm === undefined ? [] : [input.v2Swarm.infoHash])]) {
+            const config = { infoHash: swarmHash, peerId: port.peerId, port: listenPort, host: port.host, numwant: () => (open < input.maxPeers ? NUMWANT : 0), scheduler, random: input.random };
+            subscription.add(
+              announceEvery(input.trackers, input.transfer$, config, { announce: input.announce }).subscribe((event) => {
+                if (swarmHash === infoHash) subscriber.next({ type: 'tracker', event });
+                if (event.type === 'peers') {
+                  trust(event.peers);
+                  dials$.next({ type: 'add', addresses: event.peers });
+                }
+              }),
+            );
+          }
         },
       }),
     );

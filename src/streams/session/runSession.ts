@@ -31,7 +31,7 @@ import { extensionFlow } from './extensionFlow.js';
 import { hashFlow } from './hashFlow.js';
 import type { Ban, SendCommand } from './linkEvents.js';
 import { fetchLayers, fetchMetadata, type PhaseInput } from './metadataPhase.js';
-import { extendedHandshakeOf, limitsOf, sessionPeerOptions } from './peerOptions.js';
+import { extendedHandshakeOf, limitsOf } from './peerOptions.js';
 import { pieceFlow } from './pieceFlow.js';
 import { fixedPlan, planFlow } from './planFlow.js';
 import type { ProgressBook } from './progressBook.js';
@@ -113,10 +113,6 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
     const send = (command: SendCommand): void => {
       if (webSeeds?.send(command) !== true) links.send(command.peer, command.message);
     };
-    const options = sessionPeerOptions({
-      peerId: port.peerId, torrent: () => torrent, v2: (torrent ?? (magnet as MagnetLink)).version === 2, have: () => book?.have, listenPort: () => listenPort,
-      dhtPort: port.dht === undefined ? undefined : () => port.dht?.port(),
-    });
     const emit = (): void => subscriber.next(sessionSnapshot({
       source: torrent ?? (magnet as MagnetLink), phase, book, links: links.all(), downloaded: links.downloaded, uploaded: links.uploaded,
       rates: rates$.value, trackers: views.trackers.values(), dht: torrent?.private === true ? undefined : views.dht, lastDialFailure: views.lastDialFailure, downloading, priorities, readers,
@@ -150,8 +146,8 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
       if (peersStarted) return;
       peersStarted = true;
       teardown.add(startPeers({
-        source: torrent ?? (magnet as MagnetLink), torrent: () => torrent, config, port, options, links, transfer$, bans$, learned$, scheduler, random,
-        announce: components.announce, views, fail,
+        source: torrent ?? (magnet as MagnetLink), torrent: () => torrent, have: () => book?.have, listenPort: () => listenPort, config, port, links,
+        transfer$, bans$, learned$, scheduler, random, announce: components.announce, views, fail,
       }));
     };
     const phaseInput = (done: (t: Torrent) => void): PhaseInput => ({
