@@ -44,6 +44,41 @@ describe('download / seed of a v2-only torrent between two rxtorrent sessions on
   });
 });
 
+describe('a v2 seeder that serves bad blocks, next to an honest one', function () {
+  this.timeout(30_000);
+  const files = filesOf([['big.bin', 2_000_000]]);
+  const t = parseMetainfo(v2Torrent(files, { pieceLength: 65536, multiFile: true }));
+
+  it('is banned at its first bad piece: the block hashes, asked of the honest seeder, name its block (no strike threshold)', async () => {
+    const good = layoutOf(t, files);
+    const lying = layoutOf(t, files);
+    const liar = createClient({ host: '127.0.0.1', port: 0 });
+    const honest = createClient({ host: '127.0.0.1', port: 0, uploadRate: 1024 * 1024 });
+    const lies = liar.add(t, { path: 'x', mode: 'seed' }, { storage: memoryStorage(t, { data: lying }) });
+    const truth = honest.add(t, { path: 'y', mode: 'seed' }, { storage: memoryStorage(t, { data: good }) });
+    let liarUploaded = 0;
+    const watched = lies.state$.subscribe((s) => (liarUploaded = s.uploaded));
+    try {
+      await firstValueFrom(lies.state$.pipe(filter((s) => s.status === 'seeding'), timeout(10_000)));
+      // Verified by its recheck, then corrupted: block 1 of every piece of big.bin.
+      const first = t.files.find((f) => !f.pad)!.offset;
+      for (let at = first + 16384 + 99; at < first + 2_000_000; at += 65536) lying[at] = lying[at]! ^ 1;
+      const peers = [{ host: '127.0.0.1', port: await firstValueFrom(liar.listening$) }, { host: '127.0.0.1', port: await firstValueFrom(honest.listening$) }];
+      const storage = memoryStorage(t);
+      const last = await lastValueFrom(download(t, { host: '127.0.0.1', port: 0, seed: false, banThreshold: 100, peers }, { storage }).pipe(timeout(20_000)));
+      expect([last.status, last.progress]).to.deep.equal(['done', 1]);
+      expect(Buffer.from(storage.content()).equals(Buffer.from(good))).to.equal(true);
+      // Without the ban the liar, ten times faster, keeps winning the requests and the download
+      // does not end (strike threshold 100): it ended, after less than a copy's worth of lies.
+      expect(liarUploaded).to.be.lessThan(t.length);
+    } finally {
+      watched.unsubscribe();
+      lies.stop();
+      truth.stop();
+    }
+  });
+});
+
 describe('download of v2-only torrents without their piece layers: fetched with hash requests (BEP 52)', function () {
   this.timeout(30_000);
   const files = filesOf([['a.bin', 1000], ['b.bin', 100_000], ['sub/c.bin', 300_001]]);

@@ -13,10 +13,24 @@ describe('banFlow', () => {
   function setup(threshold = 2) {
     const links$ = new Subject<LinkEvent>();
     const verdicts$ = new Subject<PieceVerdict>();
+    const blamed$ = new Subject<string>();
     const bans: Ban[] = [];
-    banFlow({ links$, verdicts$, threshold }).subscribe((b) => bans.push(b));
-    return { links$, verdicts$, bans };
+    banFlow({ links$, verdicts$, threshold, blamed$ }).subscribe((b) => bans.push(b));
+    return { links$, verdicts$, blamed$, bans };
   }
+
+  it('a peer proven to have sent a bad block (v2 block hashes) is banned at once, and only once', () => {
+    const { links$, verdicts$, blamed$, bans } = setup();
+    const bad = new HandPeer(4, 8);
+    links$.next(bad.joined());
+    blamed$.next('p4');
+    expect(bans.map((b) => b.peer.key)).to.deep.equal(['p4']);
+    verdicts$.next(verdict('failed', 0, ['p4', 'p4']));
+    verdicts$.next(verdict('failed', 1, ['p4', 'p4']));
+    blamed$.next('p4');
+    blamed$.next('p9');
+    expect(bans).to.have.length(1);
+  });
 
   it('two bad pieces from one peer: banned, with its address and id as data', () => {
     const { links$, verdicts$, bans } = setup();

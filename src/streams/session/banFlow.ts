@@ -1,8 +1,9 @@
 /**
  * Holding peers to account for bad data: piece verdicts in, bans out (the pure
  * {@link SmartBan}: a strike per failed piece, shared among its senders; block hashes compared
- * when the piece later passes). A ban names the peer's address and id as data, so a peer that
- * already left is banned all the same.
+ * when the piece later passes), and peers proven to have sent a bad block (`blamed$`, from a v2
+ * torrent's block hashes: banned at once). A ban names the peer's address and id as data, so a
+ * peer that already left is banned all the same.
  *
  * @module
  */
@@ -22,6 +23,8 @@ export interface BanFlowInput {
   readonly verdicts$: Observable<PieceVerdict>;
   /** Bad pieces a peer may send (each shared failure counts in part) before it is banned. */
   readonly threshold: number;
+  /** Peers proven to have sent bad data (no threshold). */
+  readonly blamed$?: Observable<PeerKey>;
 }
 
 /**
@@ -46,6 +49,13 @@ export function banFlow(input: BanFlowInput): Observable<Ban> {
     // Insertion-ordered: the oldest departure is forgotten first.
     const departed = new Map<PeerKey, SessionPeer>();
     const subscription = new Subscription();
+    const banned = new Set<PeerKey>();
+    const ban = (key: PeerKey): void => {
+      const peer = open.get(key) ?? departed.get(key);
+      if (peer === undefined || banned.has(key)) return;
+      banned.add(key);
+      subscriber.next({ peer });
+    };
     subscription.add(input.links$.subscribe((event) => {
       if (event.type === 'joined') open.set(event.peer.key, event.peer);
       else if (event.type === 'left') {
@@ -55,11 +65,9 @@ export function banFlow(input: BanFlowInput): Observable<Ban> {
       }
     }));
     subscription.add(input.verdicts$.subscribe((verdict) => {
-      for (const key of verdict.type === 'failed' ? smartBan.failed(verdict) : smartBan.verified(verdict)) {
-        const peer = open.get(key) ?? departed.get(key);
-        if (peer !== undefined) subscriber.next({ peer });
-      }
+      for (const key of verdict.type === 'failed' ? smartBan.failed(verdict) : smartBan.verified(verdict)) ban(key);
     }));
+    if (input.blamed$ !== undefined) subscription.add(input.blamed$.subscribe(ban));
     return subscription;
   });
 }

@@ -23,10 +23,11 @@ import { asyncScheduler, BehaviorSubject, interval, merge, Observable, of, Subje
 import { hasPieceHashes, type MagnetLink, type Torrent } from '../../protocol/metainfo/index.js';
 import type { PeerAddress } from '../../protocol/peerAddress.js';
 import type { PieceVerdict, ReceivedBlock } from '../../protocol/pieces/index.js';
-import type { SwarmEvent } from '../../protocol/scheduler/index.js';
+import type { PeerKey, SwarmEvent } from '../../protocol/scheduler/index.js';
 import { encodeExtendedHandshake } from '../../protocol/wire/index.js';
 import type { TransferStats } from '../../tracker/client/announceEveryConfig.js';
 import { banFlow } from './banFlow.js';
+import { blameFlow } from './blameFlow.js';
 import { extensionFlow } from './extensionFlow.js';
 import { hashFlow } from './hashFlow.js';
 import type { Ban, SendCommand } from './linkEvents.js';
@@ -223,7 +224,10 @@ export function runSession(source: SessionSource, config: SessionConfig, port: S
               }
             },
           }));
-          teardown.add(banFlow({ links$: links.events$, verdicts$, threshold: config.banThreshold ?? 2 }).subscribe((ban) => {
+          // A v2-only torrent's failed pieces name their bad blocks' senders (BEP 52 block hashes).
+          const blamed$ = new Subject<PeerKey>();
+          if (t.version === 2) teardown.add(blameFlow({ torrent: t, verdicts$, links$: links.events$, scheduler }).subscribe((out) => (out.type === 'send' ? send(out) : blamed$.next(out.peer))));
+          teardown.add(banFlow({ links$: links.events$, verdicts$, threshold: config.banThreshold ?? 2, blamed$ }).subscribe((ban) => {
             bans$.next(ban);
             links.close(ban.peer.key);
           }));
