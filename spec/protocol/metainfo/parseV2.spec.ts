@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { BencodeError, MetainfoError } from '../../../src/errors.js';
 import { encodeBencode, encodeRawDict, type BencodeInput } from '../../../src/protocol/bencode/index.js';
-import { parseInfoDict, parseMetainfo, type Torrent } from '../../../src/protocol/metainfo/index.js';
+import { contentLength, magnetOf, parseInfoDict, parseMetainfo, type Torrent } from '../../../src/protocol/metainfo/index.js';
 import { FileMerkleHasher } from '../../../src/protocol/merkle/index.js';
 import { codeOf } from '../../helpers/errors.js';
 import { concat, fullTree } from '../merkle/reference.js';
@@ -93,6 +93,16 @@ describe('parseMetainfo: BitTorrent v2 and hybrid (BEP 52)', () => {
       expect(t.name).to.equal('movie.bin');
       expect(t.pieceCount).to.equal(3);
     }
+  });
+
+  it('the content length (shown by info, a magnet\'s xl) leaves out the pad files a v2-only torrent implies; v1 and hybrid list theirs', () => {
+    const v2 = parseMetainfo(v2Torrent(FILES));
+    const hybrid = parseMetainfo(v2Torrent(FILES, { version: 'hybrid' }));
+    const data = FILES.reduce((n, f) => n + f.data.length, 0);
+    expect(v2.length).to.be.greaterThan(data);
+    expect(contentLength(v2)).to.equal(data);
+    expect(new URLSearchParams(magnetOf(v2).slice('magnet:?'.length)).get('xl')).to.equal(String(data));
+    expect(contentLength(hybrid)).to.equal(hybrid.length);
   });
 
   it('keeps the order of the file tree bytes ("10" before "9", which a JS object would swap)', () => {

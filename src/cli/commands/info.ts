@@ -4,7 +4,7 @@
  * @module
  */
 import { Command } from 'commander';
-import { magnetOf, nameProblems, parseMagnet, type MagnetLink, type NameProblem, type Torrent } from '../../protocol/metainfo/index.js';
+import { contentLength, magnetOf, nameProblems, parseMagnet, type MagnetLink, type NameProblem, type Torrent } from '../../protocol/metainfo/index.js';
 import { readTorrent } from '../../streams/readTorrent.js';
 import { formatBytes } from '../units.js';
 
@@ -94,7 +94,7 @@ function describeTorrent(t: Torrent): string {
     ...(t.version === 2 ? [] : [['info-hash', t.infoHash]]),
     ...(t.infoHashV2 === undefined ? [] : [['info-hash v2', t.infoHashV2]]),
     ['version', VERSION_TEXT[String(t.version)]!],
-    ['size', `${formatBytes(t.length)} (${t.length} bytes)`],
+    ['size', `${formatBytes(contentLength(t))} (${contentLength(t)} bytes)`],
     ['pieces', `${t.pieceCount} × ${formatBytes(t.pieceLength)}`],
     ['files', `${files.length} (numbered for download --files)`],
     ...files.map((f, i) => ['', `${String(i).padStart(4)}  ${formatBytes(f.length).padStart(10)}  ${f.relativePath}`]),

@@ -3,7 +3,7 @@ export { parseMetainfo, parseInfoDict, MAX_TORRENT_BYTES } from './parseMetainfo
 export type { ParseMetainfoConfig } from './parseMetainfo.js';
 export { MAX_PIECE_LENGTH, MAX_FILES } from './parseInfo.js';
 export { checkSegment, MAX_PATH_LENGTH, MAX_PATH_SEGMENTS, MAX_SEGMENT_LENGTH } from './paths.js';
-export { BLOCK_LENGTH, pieceSize, pieceHash, blockCount, fileSpans, piecesOfFile, pieceInFile } from './layout.js';
+export { BLOCK_LENGTH, pieceSize, pieceHash, blockCount, contentLength, fileSpans, piecesOfFile, pieceInFile } from './layout.js';
 export type { FileSpan, V2PieceLocation } from './layout.js';
 export { checkPiece, expectedPieceHashV2, fileGeometry, fileTreeOf, filesByRoot, hasPieceHashes, verifyPieceV2 } from './v2Pieces.js';
 export type { CheckableTorrent } from './v2Pieces.js';

@@ -166,3 +166,18 @@ export function pieceInFile(torrent: Pick<Torrent, 'pieceLength' | 'pieceCount' 
     dataLength: Math.min(torrent.pieceLength, file.offset + file.length - start),
   };
 }
+
+/**
+ * The bytes of content a user has: `length`, less, for a v2-only torrent, the pad files
+ * libtorrent implies (they are not in the torrent; a v1 or hybrid torrent lists its own, and its
+ * `length` counts them as BEP 47 says).
+ *
+ * @example
+ * ```ts
+ * formatBytes(contentLength(torrent));
+ * ```
+ */
+export function contentLength(torrent: Pick<Torrent, 'version' | 'length' | 'files'>): number {
+  if (torrent.version !== 2) return torrent.length;
+  return torrent.files.reduce((n, f) => (f.pad ? n : n + f.length), 0);
+}

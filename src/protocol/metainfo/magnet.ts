@@ -9,6 +9,7 @@
  */
 import { MagnetError } from '../../errors.js';
 import { fromHex, toHex } from '../bytes.js';
+import { contentLength } from './layout.js';
 import type { Torrent, TorrentVersion } from './torrent.js';
 
 /** Longest magnet URI accepted (they are pasted by people; 64 KiB is generous). */
@@ -177,7 +178,7 @@ export function magnetOf(torrent: Torrent): string {
     version: torrent.version,
     ...(torrent.infoHashV2 === undefined ? {} : { infoHashV2: torrent.infoHashV2 }),
     name: torrent.name,
-    length: torrent.length,
+    length: contentLength(torrent),
     trackers: torrent.announce.flat(),
     peers: [],
   });
