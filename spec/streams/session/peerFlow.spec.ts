@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { of, Subject, VirtualTimeScheduler } from 'rxjs';
+import { NEVER, of, Subject, VirtualTimeScheduler } from 'rxjs';
 import type { PeerAddress } from '../../../src/protocol/peerAddress.js';
 import type { AnnounceParams } from '../../../src/protocol/tracker/announceQuery.js';
 import { generatePeerId } from '../../../src/protocol/wire/index.js';
 import type { Ban, LinkEvent } from '../../../src/streams/session/linkEvents.js';
 import { peerFlow, type PeerFlowOutput } from '../../../src/streams/session/peerFlow.js';
+import type { SwarmDht } from '../../../src/streams/session/sessionConfig.js';
 import { fakePort, ScriptedPeer } from './fakes.js';
 import { HandPeer } from './flowHelpers.js';
 
@@ -12,10 +13,10 @@ describe('peerFlow', () => {
   const infoHash = new Uint8Array(20).fill(7);
   const at = (n: number): PeerAddress => ({ host: `127.0.0.${n}`, port: 6881 });
 
-  function setup(options: { trackers?: string[][]; maxPeers?: number; v2Swarm?: Uint8Array } = {}) {
+  function setup(options: { trackers?: string[][]; maxPeers?: number; v2Swarm?: Uint8Array; dht?: SwarmDht } = {}) {
     const scheduler = new VirtualTimeScheduler();
     const peers = new Map([2, 3, 4].map((n) => [`127.0.0.${n}:6881`, () => new ScriptedPeer(at(n), new Uint8Array(20).fill(n), () => [], { infoHash, scheduler })]));
-    const port = fakePort(peers, generatePeerId());
+    const port = { ...fakePort(peers, generatePeerId()), dht: options.dht };
     const links$ = new Subject<LinkEvent>();
     const bans$ = new Subject<Ban>();
     const learned$ = new Subject<readonly PeerAddress[]>();
@@ -42,11 +43,16 @@ describe('peerFlow', () => {
     expect(port.dialled).to.have.length(3);
   });
 
-  it('a hybrid joins its v2 swarm too: both hashes announced and routed inbound (the v2 one with the v2 bit); the trackers\' views are the v1 announces\'', () => {
+  it('a hybrid joins its v2 swarm too: both hashes announced (trackers, DHT) and routed inbound (the v2 one with the v2 bit); the views are the v1 hash\'s', () => {
     const v2 = new Uint8Array(20).fill(9);
-    const { out, announces, port } = setup({ trackers: [['http://127.0.0.1:1/announce']], v2Swarm: v2 });
     const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    const searched: string[] = [];
+    const dht: SwarmDht = { search: (hash) => (searched.push(hex(hash)), NEVER), addNode: () => of(true), state$: NEVER, port: () => 6881 };
+    const { out, announces, port, scheduler } = setup({ trackers: [['http://127.0.0.1:1/announce']], v2Swarm: v2, dht });
+    scheduler.maxFrames = 1;
+    scheduler.flush();
     expect(announces.map((a) => hex(a.infoHash)).sort()).to.deep.equal([hex(infoHash), hex(v2)]);
+    expect(searched, 'the DHT searches and announces both').to.deep.equal([hex(infoHash), hex(v2)]);
     expect(port.routes).to.deep.equal([{ infoHash: hex(infoHash), v2: false }, { infoHash: hex(v2), v2: true }]);
     expect(out.filter((o) => o.type === 'tracker' && o.event.type === 'status')).to.have.length(1);
     expect(port.dialled.filter((a) => a === '127.0.0.4:6881'), 'a peer both swarms name is dialled once').to.have.length(1);

@@ -128,16 +128,18 @@ export function peerFlow(input: PeerFlowInput): Observable<PeerFlowOutput> {
           // (the peer can then dial us back, and tell others about us over PEX).
           if (input.given.length > 0) dials$.next({ type: 'add', addresses: input.given });
           // A private torrent never starts it (BEP 27); a magnet found private later stops it (isPrivate).
-          if (port.dht !== undefined && !input.isPrivate()) {
+          // A hybrid's v2 hash is searched and announced too; the state shows the v1 hash's view.
+          const swarmHashes = [infoHash, ...(input.v2Swarm === undefined ? [] : [input.v2Swarm.infoHash])];
+          for (const swarmHash of port.dht !== undefined && !input.isPrivate() ? swarmHashes : []) {
             const fewPeers = (): boolean => open < Math.min(input.maxPeers, FEW_PEERS);
-            subscription.add(dhtFlow({ infoHash, dht: port.dht, listenPort, links$: input.links$, fewPeers, isPrivate: input.isPrivate, scheduler }).subscribe((out) => {
+            subscription.add(dhtFlow({ infoHash: swarmHash, dht: port.dht!, listenPort, links$: input.links$, fewPeers, isPrivate: input.isPrivate, scheduler }).subscribe((out) => {
               if (out.type === 'peers') dialLearned(out.peers);
-              else subscriber.next({ type: 'dht', view: out.view });
+              else if (swarmHash === infoHash) subscriber.next({ type: 'dht', view: out.view });
             }));
           }
           // A hybrid announces both hashes; its v2 swarm's peers are dialled with the v1 hash too
           // (the trackers' views show the v1 announces).
-          for (const swarmHash of [infoHash, ...(input.v2Swarm === undefined ? [] : [input.v2Swarm.infoHash])]) {
+          for (const swarmHash of swarmHashes) {
             const config = { infoHash: swarmHash, peerId: port.peerId, port: listenPort, host: port.host, numwant: () => (open < input.maxPeers ? NUMWANT : 0), scheduler, random: input.random };
             subscription.add(
               announceEvery(input.trackers, input.transfer$, config, { announce: input.announce }).subscribe((event) => {
