@@ -18,7 +18,16 @@ import { trackerViewOf } from './sessionSnapshot.js';
 import type { DhtView, SessionState, TrackerView } from './sessionState.js';
 import type { SwarmLinks } from './swarmLinks.js';
 
-/** What the session's state shows of its peer sources, kept current by {@link startPeers}. */
+/**
+ * What the session's state shows of its peer sources, kept current by {@link startPeers}.
+ *
+ * @example
+ * ```ts
+ * const views = new PeerSourceViews();
+ * views.take({ type: 'dial-failed', address: { host: '127.0.0.1', port: 6881 }, message: 'refused' }, Date.now());
+ * views.lastDialFailure?.address; // '127.0.0.1:6881'
+ * ```
+ */
 export class PeerSourceViews {
   readonly trackers = new Map<string, TrackerView>();
   dht: DhtView | undefined;
