@@ -44,8 +44,7 @@ export function magnetSession(link: MagnetLink, config: MagnetSessionConfig, por
     if (file !== undefined) {
       try {
         await makeDirs(dirname(file));
-        // A v2 torrent's piece layers, fetched from peers, go into the file too (BEP 52 `piece layers`).
-        await writeFile(file, torrentFileOf(torrent.infoBytes, torrent.announce, torrent.version === 1 ? undefined : torrent.files));
+        await writeFile(file, torrentFileOf(torrent.infoBytes, torrent.announce, knownLayers(torrent)));
       } catch (err) {
         throw new StorageError('ERR_STORAGE_IO', `cannot save the torrent to ${file}: ${(err as Error).message}`, { cause: err });
       }
@@ -53,4 +52,14 @@ export function magnetSession(link: MagnetLink, config: MagnetSessionConfig, por
     return config.path ?? join(config.dir ?? '.', torrent.name);
   };
   return runSession({ kind: 'magnet', link, prepare }, { ...config, path: '', mode: 'download' }, port, components);
+}
+
+/**
+ * The files whose piece layers go into a saved `.torrent` (BEP 52 `piece layers`): a v2-only
+ * torrent's, fetched from peers before the download; none when a layer is unknown (a hybrid from
+ * a magnet is verified by SHA-1 and never fetches them), since a `piece layers` dict must be whole.
+ */
+function knownLayers(torrent: Torrent): Torrent['files'] | undefined {
+  const whole = torrent.files.every((f) => f.pad || f.length <= torrent.pieceLength || f.pieceLayer !== undefined);
+  return torrent.version !== 1 && whole ? torrent.files : undefined;
 }
