@@ -13,17 +13,15 @@
  * leecher, in time and in CPU (user + system of the whole process, start-up included). `BENCH_SIZE_MIB`
  * changes the size.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSeconds, startBackground, watchPeaks, type MemoryPeaks } from './lib/background.js';
 import {
   ARIA2_DONE, aria2LeechArgs, freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_DONE, RXTORRENT, RXTORRENT_BASELINE, rxArgs, startTracker,
 } from './lib/btClients.js';
 import { printTable } from './lib/measure.js';
-import { writePayload } from './lib/payload.js';
+import { loadAverages, sha1File, writePayload } from './lib/payload.js';
 
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -51,13 +49,8 @@ interface Run {
   readonly peaks: MemoryPeaks;
 }
 
-async function sha1(path: string): Promise<string> {
-  const hash = createHash('sha1');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = loadAverages;
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'rxt-bench-download-'));
@@ -68,7 +61,7 @@ async function main(): Promise<void> {
     await mkdir(seedDir);
     const payload = join(seedDir, NAME);
     await writePayload(payload, SIZE_MIB * 1024 * 1024);
-    const expected = await sha1(payload);
+    const expected = await sha1File(payload);
     const tracker = await startTracker(10, RUN_TIMEOUT_SEC * (CLIENTS.length * ROUNDS + 2));
     background.push(tracker.process);
     const torrent = join(dir, 'payload.torrent');
@@ -105,7 +98,7 @@ async function main(): Promise<void> {
       const code = await p.exited;
       const exitSeconds = seconds();
       if (code !== 0) throw new Error(`${client} exited ${code}:\n${p.lines.slice(-10).join('\n')}`);
-      const copy = await sha1(join(out, NAME));
+      const copy = await sha1File(join(out, NAME));
       if (copy !== expected) throw new Error(`${client}: the copy differs from the payload (SHA-1 ${copy}, expected ${expected})`);
       await rm(out, { recursive: true, force: true });
       return { client, completeSeconds, exitSeconds, cpuSeconds: cpuSeconds(p), peaks: await peaks };

@@ -11,15 +11,14 @@
  * shows medians. Target: rxtorrent's CPU-seconds per GiB served ≤ libtorrent's seeder's.
  * `BENCH_SIZE_MIB` changes the size, `BENCH_SEEDERS=rxtorrent,libtorrent` the seeders.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childrenOf, startBackground, watchPeaks, type Background } from './lib/background.js';
 import { freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_SEEDING, RXTORRENT, startTracker } from './lib/btClients.js';
 import { printTable } from './lib/measure.js';
-import { writePayload } from './lib/payload.js';
+import { loadAverages, sha1File, writePayload } from './lib/payload.js';
 
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -45,13 +44,8 @@ interface Run {
   readonly seederRssAnonKiB: number;
 }
 
-async function sha1(path: string): Promise<string> {
-  const hash = createHash('sha1');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = loadAverages;
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /** User + system CPU seconds of `pid` so far (all its threads). */
@@ -117,7 +111,7 @@ async function main(): Promise<void> {
     await mkdir(seedDir);
     const payload = join(seedDir, NAME);
     await writePayload(payload, SIZE_MIB * 1024 * 1024);
-    const expected = await sha1(payload);
+    const expected = await sha1File(payload);
     // aria2 seeds only a torrent with a tracker; every seeder runs alone, so the tracker names only it.
     const tracker = await startTracker(10, RUN_TIMEOUT_SEC * (SEEDERS.length * ROUNDS + 2));
     background.push(tracker.process);
@@ -144,7 +138,7 @@ async function main(): Promise<void> {
         const seederCpu = cpuOf(seedPid) - cpuBefore;
         await leech.exited;
         await seed.stop();
-        const copy = await sha1(join(out, NAME));
+        const copy = await sha1File(join(out, NAME));
         if (copy !== expected) throw new Error(`from ${seeder}: the copy differs from the payload (SHA-1 ${copy}, expected ${expected})`);
         await rm(out, { recursive: true, force: true });
         return { seeder, seconds, seederCpu, seederRssAnonKiB: (await peaks).rssAnonKiB };

@@ -9,15 +9,13 @@
  * `BENCH_SIZE_MIB`, `BENCH_LEECHERS`, `BENCH_ROUNDS` (1) and `BENCH_SWARMS` (`rxtorrent,libtorrent`)
  * change the shape.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackground, type Background } from './lib/background.js';
 import { freePort, LT_DONE, LT_ENV, LT_READY, LT_UPLOADED, ltArgs, PYTHON, RX_SEEDING, RXTORRENT, RXTORRENT_BASELINE, rxArgs, startTracker } from './lib/btClients.js';
 import { printTable } from './lib/measure.js';
-import { writePayload } from './lib/payload.js';
+import { loadAverages, sha1File, writePayload } from './lib/payload.js';
 
 const MiB = 1024 * 1024;
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 256);
@@ -41,13 +39,8 @@ interface SwarmRun {
   readonly seederUploaded: number;
 }
 
-async function sha1(path: string): Promise<string> {
-  const hash = createHash('sha1');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = loadAverages;
 
 /** The last `--json` state's `uploaded` of an rxtorrent process (it prints one more when stopped). */
 function rxUploaded(p: Background): number {
@@ -116,7 +109,7 @@ async function runSwarm(kind: Kind, dir: string, payload: string, expected: stri
     }
     await Promise.all(leechers.map((l) => l.stop()));
     for (let i = 1; i <= LEECHERS; i++) {
-      const copy = await sha1(join(out(i), NAME));
+      const copy = await sha1File(join(out(i), NAME));
       if (copy !== expected) throw new Error(`${kind} leecher ${i}: the copy differs from the payload`);
     }
     return { kind, seconds, firstSeconds: Math.min(...finished) / 1000, seederUploaded };
@@ -133,7 +126,7 @@ async function main(): Promise<void> {
     const payload = join(dir, 'seed', NAME);
     await mkdir(join(dir, 'seed'));
     await writePayload(payload, SIZE_MIB * MiB);
-    const expected = await sha1(payload);
+    const expected = await sha1File(payload);
     const runs: SwarmRun[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const kind of KINDS) {
