@@ -42,6 +42,7 @@ export interface StartDashboardConfig {
  * @returns once listening
  * @example
  * ```ts
+ * declare const states$: import('rxjs').Observable<SessionState>;
  * const board = await startDashboard(states$, { port: 0, out: process.stderr });
  * await board.close();
  * ```

@@ -15,6 +15,7 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
  *
  * @example
  * ```ts
+ * declare const err: unknown;
  * process.exitCode = reportError(err, { verbose: false, write: (s) => process.stderr.write(s) });
  * ```
  */

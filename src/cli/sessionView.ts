@@ -40,6 +40,7 @@ export interface SessionView {
  *
  * @example
  * ```ts
+ * declare const state: SessionState;
  * describeState(state);
  * // 'downloading 2.0 MiB/6.0 MiB 4.0 MiB/s↓ 1.0 MiB/s↑ 2 peers ETA 1s · 32/96 pieces · uploaded 1.0 MiB · tracker ok (1 seeder, 1 leecher)'
  * ```
@@ -65,6 +66,7 @@ export function describeState(s: SessionState): string {
  *
  * @example
  * ```ts
+ * declare const state: SessionState;
  * fitFields(describeFields(state), 60);
  * ```
  */
@@ -126,6 +128,7 @@ function describeTrackers(s: SessionState): string | undefined {
  *
  * @example
  * ```ts
+ * declare const states$: import('rxjs').Observable<SessionState>;
  * const view = sessionView({ stream: process.stderr, json: false });
  * states$.subscribe((s) => view.update(s));
  * ```

@@ -15,6 +15,7 @@ export interface RxTorrentErrorOptions {
  *
  * @example
  * ```ts
+ * declare const bytes: Uint8Array;
  * try { parseMetainfo(bytes); }
  * catch (err) { if (err instanceof RxTorrentError) console.error(`${err.code}: ${err.message}`); }
  * ```

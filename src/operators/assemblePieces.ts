@@ -21,6 +21,7 @@ import { operate } from './internal/operate.js';
  * @returns the operator; a block that does not fit the geometry errors with `PieceError`
  * @example
  * ```ts
+ * declare const accepted$: import('rxjs').Observable<ReceivedBlock>;
  * accepted$.pipe(assemblePieces(torrent), verifyPieces(torrent));
  * ```
  */

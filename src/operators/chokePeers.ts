@@ -44,6 +44,8 @@ export interface ChokePeersConfig extends ChokerConfig {
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-protocol
  * @example
  * ```ts
+ * declare const chokerEvents$: import('rxjs').Observable<ChokerEvent>, rates: { of(peer: PeerKey): PeerStats }, done: boolean;
+ * declare const connections: Map<PeerKey, PeerConnection>;
  * chokerEvents$.pipe(chokePeers({ stats: (p) => rates.of(p), mode: () => (done ? 'seeding' : 'leeching') }))
  *   .subscribe(({ type, peer }) => connections.get(peer)?.send({ type }));
  * ```

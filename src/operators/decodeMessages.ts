@@ -42,6 +42,8 @@ export type DecodedMessage = HandshakeMessage | WireMessage;
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-messages
  * @example
  * ```ts
+ * declare const limits: WireLimits;
+ * declare function check(infoHash: Uint8Array): void;
  * bytes$.pipe(frameMessages(limits), decodeMessages(limits)).subscribe((msg) => {
  *   if (msg.type === 'handshake') check(msg.handshake.infoHash);
  * });

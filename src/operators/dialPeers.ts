@@ -40,7 +40,8 @@ export interface DialPeersConfig extends DialPlannerConfig {
  * @returns the operator; it completes with its source, closing the dials still open
  * @example
  * ```ts
- * addresses$.pipe(map((addresses) => ({ type: 'add', addresses })), dialPeers((a) => connectPeer(a, options), { maxPeers: 30 }));
+ * declare const addresses$: import('rxjs').Observable<readonly PeerAddress[]>, options: ConnectPeerOptions;
+ * addresses$.pipe(map((addresses) => ({ type: 'add' as const, addresses })), dialPeers((a) => connectPeer(a, options), { maxPeers: 30 }));
  * ```
  */
 export function dialPeers<C>(dial: (address: PeerAddress) => Observable<C>, config: DialPeersConfig): OperatorFunction<DialCommand, C> {

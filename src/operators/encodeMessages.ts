@@ -25,6 +25,7 @@ import { operate } from './internal/operate.js';
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-messages
  * @example
  * ```ts
+ * declare const outgoing$: import('rxjs').Observable<WireMessage>;
  * outgoing$.pipe(encodeMessages()).subscribe((chunk) => socket.write(chunk));
  * ```
  */

@@ -31,6 +31,7 @@ import { operate } from './internal/operate.js';
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-messages
  * @example
  * ```ts
+ * declare function handle(message: DecodedMessage): void;
  * bytes$.pipe(frameMessages({ pieceCount }), decodeMessages({ pieceCount })).subscribe(handle);
  * ```
  */

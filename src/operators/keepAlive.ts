@@ -52,6 +52,8 @@ const KEEP_ALIVE: KeepAliveMessage = Object.freeze({ type: 'keep-alive' });
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-messages
  * @example
  * ```ts
+ * declare const traffic$: import('rxjs').Observable<WireActivity>, conn: PeerConnection;
+ * declare function drop(err: unknown): void;
  * traffic$.pipe(keepAlive({ keepAliveMs: 75_000 })).subscribe({ next: (m) => conn.send(m), error: drop });
  * ```
  */

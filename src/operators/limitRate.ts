@@ -47,6 +47,8 @@ const MAX_TIMER_MS = 0x7fffffff;
  *   ≥ 0 and with `ERR_RATE_QUEUE_FULL` when more than `maxQueue` items wait
  * @example
  * ```ts
+ * declare const pieces$: import('rxjs').Observable<Extract<WireMessage, { type: 'piece' }>>, torrentUpload: TokenBucket;
+ * declare function send(message: Extract<WireMessage, { type: 'piece' }>): void;
  * const upload = new TokenBucket({ rate: 1024 * 1024 });
  * pieces$.pipe(limitRate([upload, torrentUpload], { cost: (m) => m.block.length })).subscribe(send);
  * ```

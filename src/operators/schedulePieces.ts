@@ -30,7 +30,9 @@ export interface SchedulePiecesConfig extends PieceSchedulerConfig {
  * @returns an operator from {@link SwarmEvent} to {@link SchedulerCommand}; completes with its source
  * @example
  * ```ts
- * swarmEvents$.pipe(schedulePieces({ pieceCount, pieceLength, length })).subscribe(dispatch);
+ * declare const swarmEvents$: import('rxjs').Observable<SwarmEvent>;
+ * declare function dispatch(command: SchedulerCommand): void;
+ * swarmEvents$.pipe(schedulePieces(torrent)).subscribe(dispatch);
  * ```
  */
 export function schedulePieces(config: SchedulePiecesConfig): OperatorFunction<SwarmEvent, SchedulerCommand> {

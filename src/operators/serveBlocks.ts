@@ -60,7 +60,10 @@ export interface ServeBlocksComponents {
  * @returns the operator; a failing read errors it (a disk error ends the session)
  * @example
  * ```ts
- * peerRequests$.pipe(serveBlocks({ pieceCount, pieceSize, have, fast }, { readBlock, send })).subscribe(count);
+ * declare const peerRequests$: import('rxjs').Observable<ServeEvent>, have: ServeBlocksConfig['have'], fast: boolean;
+ * declare const readBlock: ServeBlocksComponents['readBlock'], send: ServeBlocksComponents['send'];
+ * declare function count(outcome: ServeOutcome): void;
+ * peerRequests$.pipe(serveBlocks({ pieceCount, pieceSize: (i) => pieceSize(torrent, i), have, fast }, { readBlock, send })).subscribe(count);
  * ```
  */
 export function serveBlocks(config: ServeBlocksConfig, components: ServeBlocksComponents): OperatorFunction<ServeEvent, ServeOutcome> {

@@ -34,7 +34,8 @@ export type CompletionEvent =
  * @returns the operator
  * @example
  * ```ts
- * written$.pipe(trackCompletion({ pieceCount: t.pieceCount, finalize: () => storage.finalize() }));
+ * declare const written$: import('rxjs').Observable<PieceWritten>, storage: PieceStorage;
+ * written$.pipe(trackCompletion({ pieceCount: torrent.pieceCount, finalize: () => storage.finalize() }));
  * ```
  */
 export function trackCompletion(config: TrackCompletionConfig): OperatorFunction<PieceWritten, CompletionEvent> {

@@ -28,7 +28,9 @@ export type { PeerWireState, ReadonlyBitfield, WireTraffic } from '../protocol/w
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-messages
  * @example
  * ```ts
- * merge(conn.messages$.pipe(map((message) => ({ direction: 'in', message }))), sent$)
+ * declare const conn: PeerConnection, sent$: import('rxjs').Observable<WireTraffic>;
+ * declare function render(pieces: number, choking: boolean): void;
+ * merge(conn.messages$.pipe(map((message) => ({ direction: 'in' as const, message }))), sent$)
  *   .pipe(trackPeerState(torrent.pieceCount))
  *   .subscribe((s) => render(s.peerPieces.count, s.peerChoking));
  * ```

@@ -21,6 +21,8 @@ import type { AssembledPiece, PieceVerdict } from '../protocol/pieces/index.js';
  * @returns the operator
  * @example
  * ```ts
+ * declare const pieces$: import('rxjs').Observable<AssembledPiece>;
+ * declare function report(peers: readonly PeerKey[]): void;
  * pieces$.pipe(verifyPieces(torrent), tap((v) => v.type === 'failed' && report(v.peers)));
  * ```
  */

@@ -44,6 +44,7 @@ export interface VerifyPiecesConcurrentlyConfig {
  * @returns the operator
  * @example
  * ```ts
+ * declare const pieces$: import('rxjs').Observable<AssembledPiece>;
  * const hashers = new HashWorkers();
  * pieces$.pipe(verifyPiecesConcurrently(torrent, { sha1: (d) => hashers.sha1(d), concurrency: 2 }));
  * ```

@@ -31,6 +31,7 @@ export interface WritePiecesConfig {
  * @returns the operator
  * @example
  * ```ts
+ * declare const verified$: import('rxjs').Observable<PieceVerdict>, storage: PieceStorage;
  * verified$.pipe(writePieces(storage), trackCompletion({ pieceCount, finalize: () => storage.finalize() }));
  * ```
  */

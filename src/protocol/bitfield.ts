@@ -71,7 +71,11 @@ export class Bitfield implements Iterable<number> {
    * @param pieceCount number of pieces in the torrent.
    * @throws {WireError} `ERR_WIRE_BITFIELD_LENGTH` when `bytes.length !== ⌈pieceCount / 8⌉`,
    *   `ERR_WIRE_BITFIELD_SPARE_BITS` when a bit past the last piece is set.
-   * @example `Bitfield.validate(msg.bytes, torrent.pieceCount)`
+   * @example
+   * ```ts
+   * declare const msg: Extract<WireMessage, { type: 'bitfield' }>;
+   * Bitfield.validate(msg.bytes, torrent.pieceCount)
+   * ```
    */
   static validate(bytes: Uint8Array, pieceCount: number): void {
     const expected = bitfieldByteLength(pieceCount);
@@ -94,7 +98,11 @@ export class Bitfield implements Iterable<number> {
    * @param pieceCount number of pieces in the torrent.
    * @returns a bitfield owning a copy of `bytes`.
    * @throws {WireError} see {@link Bitfield.validate}.
-   * @example `const theirs = Bitfield.fromBytes(msg.bytes, torrent.pieceCount);`
+   * @example
+   * ```ts
+   * declare const msg: Extract<WireMessage, { type: 'bitfield' }>;
+   * const theirs = Bitfield.fromBytes(msg.bytes, torrent.pieceCount);
+   * ```
    */
   static fromBytes(bytes: Uint8Array, pieceCount: number): Bitfield {
     Bitfield.validate(bytes, pieceCount);

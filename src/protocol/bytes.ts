@@ -40,6 +40,7 @@ export function fromHex(hex: string): Uint8Array | undefined {
  *
  * @example
  * ```ts
+ * declare const piece: Uint8Array, expected: Uint8Array;
  * equalBytes(sha1(piece), expected);
  * ```
  */
@@ -55,6 +56,7 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  *
  * @example
  * ```ts
+ * declare const handshakeBytes: Uint8Array;
  * const infoHash = copyOf(handshakeBytes.subarray(28, 48));
  * ```
  */

@@ -79,6 +79,7 @@ async function resolveSource(source: TorrentSource): Promise<Torrent | MagnetLin
  * @returns cold session state snapshots
  * @example
  * ```ts
+ * declare function render(state: SessionState): void;
  * seed(torrent, { path: './ubuntu.iso', port: 6881 }).subscribe(render);
  * ```
  */

@@ -15,6 +15,7 @@ import { Observable } from 'rxjs';
  * @returns an observable of the generator's values
  * @example
  * ```ts
+ * declare function readLines(path: string, signal: AbortSignal): AsyncIterable<string>;
  * const lines$ = fromAsyncGenerator(async function* (signal) { yield* readLines(path, signal); });
  * ```
  */

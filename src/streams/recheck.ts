@@ -35,6 +35,7 @@ export type RecheckEvent =
  * @returns progress events, then `done` with the valid pieces; read errors error the stream
  * @example
  * ```ts
+ * declare const storage: PieceStorage;
  * const last = await lastValueFrom(recheckPieces(torrent, storage));
  * if (last.type === 'done') console.log(last.have.count);
  * ```

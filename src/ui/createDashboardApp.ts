@@ -56,6 +56,7 @@ const CONTENT_SECURITY_POLICY =
  * @returns the koa app
  * @example
  * ```ts
+ * import http from 'node:http';
  * const states$ = new ReplaySubject<SessionState>(1);
  * download(torrent, { dir: 'downloads' }).subscribe(states$);
  * http.createServer(createDashboardApp(states$).callback()).listen(8080, '127.0.0.1');

@@ -23,6 +23,7 @@ export type DashboardSource = SessionState | ClientState;
  *
  * @example
  * ```ts
+ * declare const sessionState: SessionState;
  * asClientState(sessionState).sessions.length; // 1
  * ```
  */
@@ -44,6 +45,7 @@ export function asClientState(value: DashboardSource): ClientState {
  * @returns dashboard states, one per input value
  * @example
  * ```ts
+ * declare const a$: import('rxjs').Observable<SessionState>, b$: import('rxjs').Observable<SessionState>;
  * dashboardState(clientState(merge(a$, b$)), pollTrackerStats('http://127.0.0.1:8000/stats'));
  * ```
  */

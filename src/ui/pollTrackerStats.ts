@@ -31,6 +31,7 @@ export interface PollTrackerStatsConfig {
  * @throws {@link UiError} `ERR_UI_INVALID_ARGUMENT` for a bad URL or interval
  * @example
  * ```ts
+ * declare const state$: import('rxjs').Observable<SessionState>;
  * createDashboardApp(state$, { tracker$: pollTrackerStats('http://127.0.0.1:8000/stats') });
  * ```
  */

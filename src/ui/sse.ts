@@ -60,6 +60,7 @@ export function sseFrame(data: string, event?: string): string {
  * @throws {@link UiError} `ERR_UI_INVALID_ARGUMENT` for a negative heartbeat or retry delay
  * @example
  * ```ts
+ * import Router from '@koa/router';
  * const states$ = new ReplaySubject<SessionState>(1);
  * download(torrent, { dir: 'downloads' }).subscribe(states$);
  * const router = new Router();

@@ -32,6 +32,7 @@ interface CreateOptions {
  *
  * @example
  * ```ts
+ * declare const program: import('commander').Command;
  * program.addCommand(createCommand());
  * ```
  */

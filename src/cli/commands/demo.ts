@@ -17,6 +17,7 @@ import { UsageError } from '../usageError.js';
  *
  * @example
  * ```ts
+ * declare const program: import('commander').Command;
  * program.addCommand(demoCommand());
  * ```
  */

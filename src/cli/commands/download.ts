@@ -16,6 +16,7 @@ import type { DownloadOptions } from '../peer/runDownload.js';
  *
  * @example
  * ```ts
+ * declare const program: import('commander').Command;
  * program.addCommand(downloadCommand());
  * ```
  */

@@ -13,6 +13,7 @@ import { formatBytes } from '../units.js';
  *
  * @example
  * ```ts
+ * declare const program: import('commander').Command;
  * program.addCommand(infoCommand());
  * ```
  */

@@ -14,6 +14,7 @@ import type { SeedOptions } from '../peer/runSeed.js';
  *
  * @example
  * ```ts
+ * declare const program: import('commander').Command;
  * program.addCommand(seedCommand());
  * ```
  */

@@ -25,6 +25,7 @@ export { formatTrackerStatsLine, TRACKER_LOG_INTERVAL_MS } from '../tracker/stat
  *
  * @example
  * ```ts
+ * declare const program: import('commander').Command;
  * program.addCommand(trackerCommand());
  * ```
  */

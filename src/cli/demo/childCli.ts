@@ -35,6 +35,7 @@ export interface Child {
  *
  * @example
  * ```ts
+ * declare const torrent: string, file: string;
  * const seeder = startChild('seeder', ['seed', torrent, '-d', file, '--json']);
  * ```
  */

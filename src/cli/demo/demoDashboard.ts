@@ -24,6 +24,7 @@ import type { Child } from './childCli.js';
  *
  * @example
  * ```ts
+ * declare const seeder: Child, leechers: readonly Child[];
  * demoState([seeder, ...leechers]).subscribe((c) => console.log(c.progress));
  * ```
  */
@@ -42,6 +43,7 @@ export function demoState(children: readonly Child[]): Observable<ClientState> {
  * @param announceUrl - the tracker child's announce URL (its `/stats` sits beside it); undefined with no tracker
  * @example
  * ```ts
+ * declare const seeder: Child, leechers: readonly Child[], url: string;
  * const board = await startDemoDashboard([seeder, ...leechers], url, 0, process.stderr);
  * ```
  */

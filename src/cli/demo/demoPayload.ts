@@ -47,6 +47,7 @@ export async function writeDemoPayload(path: string, size: number, seed = 0x9e37
  *
  * @example
  * ```ts
+ * declare const copy: string, expected: string;
  * (await sha1OfFile(copy)) === expected;
  * ```
  */

@@ -32,8 +32,9 @@ export interface DemoPeerSource {
  * @param children - the tracker child is added here, to be stopped with the others
  * @example
  * ```ts
+ * declare const dir: string, children: Child[], torrentPath: string, payloadPath: string;
  * const source = await startPeerSource(false, dir, children);
- * startChild('seeder', ['seed', torrent, '-d', payload, ...source.args('seeder')]);
+ * startChild('seeder', ['seed', torrentPath, '-d', payloadPath, ...source.args('seeder')]);
  * ```
  */
 export async function startPeerSource(dht: boolean, dir: string, children: Child[]): Promise<DemoPeerSource> {

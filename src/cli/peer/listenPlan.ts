@@ -73,6 +73,7 @@ export function loopbackWarning(host: string, trackers: readonly string[], peers
  * @param quiet - `--quiet`: say nothing
  * @example
  * ```ts
+ * declare const config: DownloadConfig & { host: string; port: number; peers: readonly PeerAddress[] }, options: { quiet?: boolean };
  * const planned = await planListen(config, torrent.announce.flat(), options.quiet === true);
  * ```
  */

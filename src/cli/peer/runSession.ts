@@ -19,6 +19,7 @@ export const EXIT_INTERRUPTED = 130;
  *   an error rejects (the caller reports it)
  * @example
  * ```ts
+ * declare const config: DownloadConfig, view: SessionView;
  * process.exitCode = await runSession(download(torrent, config), view);
  * ```
  */

@@ -34,6 +34,7 @@ export type ServedSource =
  * @returns cold session states
  * @example
  * ```ts
+ * declare const view: SessionView;
  * await runSession(servedDownload({ kind: 'torrent', torrent, config: { dir: '.' } }, 0, process.stderr), view);
  * ```
  */

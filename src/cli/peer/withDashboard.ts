@@ -25,6 +25,7 @@ import { runSession } from './runSession.js';
  * @param out - where the URL line goes
  * @example
  * ```ts
+ * declare const states$: import('rxjs').Observable<SessionState>, options: { dashboard?: string | true }, view: SessionView;
  * const board = await withDashboard(states$, dashboardPort(options.dashboard), process.stderr);
  * process.exitCode = await runSession(board.states$, view);
  * await board.close();
@@ -63,7 +64,8 @@ export async function withDashboard(
  * @returns the exit code of {@link runSession}
  * @example
  * ```ts
- * return runWithDashboard(download(torrent, config), dashboardPort(options.dashboard), view);
+ * declare const config: DownloadConfig, options: { dashboard?: string | true }, view: SessionView;
+ * process.exitCode = await runWithDashboard(download(torrent, config), dashboardPort(options.dashboard), view);
  * ```
  */
 export async function runWithDashboard(states$: Observable<SessionState>, port: number | undefined, view: SessionView): Promise<number> {

@@ -67,6 +67,7 @@ function stopSignal(): Promise<NodeJS.Signals> {
  * @param io - output, and the worker's identity and report channel.
  * @example
  * ```ts
+ * declare const raw: RawTrackerOptions;
  * await serveTracker(parseTrackerOptions(raw), { out: console.log, err: console.error });
  * ```
  */

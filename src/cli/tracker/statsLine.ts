@@ -17,6 +17,7 @@ export const TRACKER_LOG_INTERVAL_MS = 60_000;
  * @param elapsedMs - time between the two.
  * @example
  * ```ts
+ * declare const stats: TrackerStats;
  * formatTrackerStatsLine(undefined, stats, 60_000); // '12.50 announces/s, 3 swarms, 4 seeders, 9 leechers'
  * ```
  */

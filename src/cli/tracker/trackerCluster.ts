@@ -34,6 +34,8 @@ function exited(worker: Worker): Promise<void> {
  *   keep crashing; the other workers are stopped first.
  * @example
  * ```ts
+ * import cluster from 'node:cluster';
+ * declare const options: TrackerOptions, io: TrackerProcessIo;
  * if (cluster.isPrimary && options.workers > 1) await runTrackerCluster(options, io);
  * ```
  */

@@ -81,6 +81,7 @@ function assertEncodable(value: unknown, depth: number): void {
  * @throws {@link BencodeError} `ERR_BENCODE_UNENCODABLE` for a repeated key
  * @example
  * ```ts
+ * declare const root: Uint8Array, layer: Uint8Array;
  * encodeRawDict([[root, encodeBencode(layer)]]); // d32:<root>N:<layer>e
  * ```
  */

@@ -122,6 +122,7 @@ export function scanBencodePrefix(bytes: Uint8Array, limits: ScanLimits = {}): n
  * @returns a map from each top-level key to the span of its value
  * @example
  * ```ts
+ * declare const torrentBytes: Uint8Array;
  * const spans = dictSpans(torrentBytes);
  * const info = spans.get('info'); // hash torrentBytes.subarray(info.start, info.end)
  * ```
@@ -163,7 +164,8 @@ export interface DictEntry {
  * @throws {@link BencodeError} `ERR_BENCODE_NOT_A_DICT` when the span does not hold a dict
  * @example
  * ```ts
- * for (const { key, value } of dictEntries(bytes, spans.get('piece layers')!)) { ... }
+ * declare const bytes: Uint8Array, spans: Map<string, Span>;
+ * for (const { key, value } of dictEntries(bytes, spans.get('piece layers')!)) console.log(key, value);
  * ```
  */
 export function dictEntries(bytes: Uint8Array, span: Span): DictEntry[] {
@@ -186,6 +188,7 @@ export function dictEntries(bytes: Uint8Array, span: Span): DictEntry[] {
  *
  * @example
  * ```ts
+ * declare const bytes: Uint8Array, entry: DictEntry;
  * const layer = stringAt(bytes, entry.value); // the concatenated hashes of one piece layer
  * ```
  */

@@ -82,6 +82,8 @@ const none = (): ChokeDecisions => ({ unchoke: [], choke: [] });
  *
  * @example
  * ```ts
+ * declare const random: () => number;
+ * declare function statsOf(peer: PeerKey): PeerStats;
  * const choker = new Choker({ slots: 4, random });
  * choker.join('a', now);
  * choker.interested('a', true);                      // → { unchoke: ['a'], choke: [] }: a slot was free

@@ -33,6 +33,7 @@ export interface ChokeCommand {
  * @returns `interested` / `not-interested`, or undefined
  * @example
  * ```ts
+ * declare const conn: PeerConnection, key: PeerKey;
  * conn.messages$.pipe(map((m) => chokerEventOf(key, m)), filter(Boolean));
  * ```
  */

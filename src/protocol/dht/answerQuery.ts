@@ -31,6 +31,7 @@ export interface AnswerContext {
  * @returns a response or a KRPC error message to send back to `from`
  * @example
  * ```ts
+ * declare const message: Extract<KrpcMessage, { type: 'query' }>, from: PeerAddress, context: AnswerContext, socket: import('node:dgram').Socket;
  * const reply = answerQuery(message.query, message.transactionId, from, Date.now(), context);
  * socket.send(encodeKrpc(reply), from.port, from.host);
  * ```

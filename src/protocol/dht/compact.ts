@@ -60,6 +60,7 @@ export function decodeCompactPeer(bytes: Uint8Array): PeerAddress | undefined {
  *
  * @example
  * ```ts
+ * declare const table: RoutingTable, target: Uint8Array;
  * encodeCompactNodes(table.closest(target, 8)); // 26 bytes per IPv4 node
  * ```
  */
@@ -82,7 +83,8 @@ export function encodeCompactNodes(nodes: readonly NodeInfo[]): Uint8Array {
  * @throws {@link DhtError} `ERR_DHT_BAD_COMPACT` when the length is not a multiple of 26
  * @example
  * ```ts
- * decodeCompactNodes(response.nodes);
+ * declare const nodes: Uint8Array; // a response's raw `nodes` string
+ * decodeCompactNodes(nodes);
  * ```
  */
 export function decodeCompactNodes(bytes: Uint8Array): NodeInfo[] {

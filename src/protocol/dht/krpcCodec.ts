@@ -129,6 +129,8 @@ function decodeErrorMessage(top: Dict, t: Uint8Array): KrpcMessage {
  *   `ERR_DHT_BAD_COMPACT`; `transactionId` is set when `t` was readable
  * @example
  * ```ts
+ * declare const packet: Uint8Array;
+ * declare function reply(transactionId: Uint8Array): void;
  * const message = decodeKrpc(packet);
  * if (message.type === 'query' && message.query.method === 'ping') reply(message.transactionId);
  * ```
@@ -172,6 +174,7 @@ function queryArgs(query: DhtQuery): Record<string, BencodeInput> {
  *
  * @example
  * ```ts
+ * declare const socket: import('node:dgram').Socket, ownId: Uint8Array;
  * socket.send(encodeKrpc({ type: 'query', transactionId: Uint8Array.of(0, 1), query: { method: 'ping', id: ownId } }));
  * ```
  */

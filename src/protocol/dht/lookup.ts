@@ -48,6 +48,9 @@ export interface AnsweredNode {
  *
  * @example
  * ```ts
+ * declare const table: RoutingTable, node: NodeInfo, response: DhtResponse;
+ * declare function send(node: NodeInfo): void;
+ * declare function announceTo(nodes: readonly AnsweredNode[]): void;
  * const lookup = new Lookup(infoHash, table.closest(infoHash, 8));
  * for (const node of lookup.next()) send(node);          // then, as answers come:
  * lookup.answered(node, response.id, response.nodes ?? [], response.token);

@@ -48,6 +48,7 @@ export function assertNodeId(id: Uint8Array, what: string): void {
  *
  * @example
  * ```ts
+ * declare const nodes: NodeInfo[], target: Uint8Array;
  * nodes.sort((a, b) => compareDistance(target, a.id, b.id));
  * ```
  */
@@ -65,6 +66,7 @@ export function compareDistance(target: NodeId, a: NodeId, b: NodeId): number {
  *
  * @example
  * ```ts
+ * declare const ownId: Uint8Array, otherId: Uint8Array;
  * commonPrefixBits(ownId, otherId); // 0..160
  * ```
  */
@@ -83,6 +85,7 @@ export function commonPrefixBits(a: NodeId, b: NodeId): number {
  * @param bits - 0..159
  * @example
  * ```ts
+ * declare const ownId: Uint8Array;
  * const target = randomIdWithPrefix(ownId, 3, Math.random);
  * ```
  */

@@ -22,7 +22,7 @@ export interface QueryLimiterConfig {
  * @example
  * ```ts
  * const limiter = new QueryLimiter({ perSecond: 20 });
- * if (!limiter.allow('127.0.0.1', Date.now())) return; // dropped, unanswered
+ * if (!limiter.allow('127.0.0.1', Date.now())) console.log('dropped, unanswered');
  * ```
  */
 export class QueryLimiter {

@@ -53,6 +53,7 @@ export interface RoutingTableConfig {
  *
  * @example
  * ```ts
+ * declare const ownId: Uint8Array, id: Uint8Array, target: Uint8Array;
  * const table = new RoutingTable(ownId);
  * table.seen({ id, host: '127.0.0.1', port: 6881 }, Date.now());
  * table.closest(target, 8);

@@ -13,7 +13,11 @@ import { ExtensionError } from '../../errors.js';
  * @param max largest allowed.
  * @returns `value`.
  * @throws {ExtensionError} `ERR_EXT_INVALID_ARGUMENT` unless `value` is an integer in `[min, max]`.
- * @example `const interval = checkInteger('intervalMs', config.intervalMs ?? 60_000, 1, 2 ** 31)`
+ * @example
+ * ```ts
+ * declare const config: { intervalMs?: number };
+ * const interval = checkInteger('intervalMs', config.intervalMs ?? 60_000, 1, 2 ** 31)
+ * ```
  */
 export function checkInteger(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -40,6 +40,8 @@ export type HeldResolution =
  *
  * @example
  * ```ts
+ * declare const conn: PeerConnection, scheduler: PieceScheduler, peer: PeerKey;
+ * declare function drop(peer: PeerKey, error: Error): void;
  * const held = new HeldPieces();
  * conn.messages$.subscribe((m) => held.hold(m));  // while the metadata is being fetched
  * // once parseInfoDict(done) verified:

@@ -15,6 +15,8 @@ import { METADATA_PIECE_LENGTH, metadataPieceCount, metadataPieceLength } from '
  *
  * @example
  * ```ts
+ * declare const data: Uint8Array;
+ * declare function verify(bytes: Uint8Array): void;
  * const attempt = new MetadataAttempt(40_000);
  * attempt.accept(0, data, 'peer-a');
  * if (attempt.complete) verify(attempt.bytes());

@@ -40,9 +40,11 @@ interface Out {
  *
  * @example
  * ```ts
+ * declare const magnet: MagnetLink, key: PeerKey, handshake: ExtendedHandshake;
+ * declare function act(actions: MetadataActions): void;
  * const fetcher = new MetadataFetcher({ infoHash: magnet.infoHashBytes, infoHashV2: magnet.infoHashV2Bytes });
  * act(fetcher.peerJoined(key, handshake.metadataSize, now)); // on each extension handshake
- * act(fetcher.received(key, decodeMetadataMessage(payload), now));
+ * act(fetcher.received(key, decodeMetadataMessage(payload)!, now));
  * act(fetcher.tick(now));                                     // every second or so
  * // act: drop each dropPeers[i].peer, send each request, parseInfoDict(done), end on failed
  * ```

@@ -37,10 +37,13 @@ interface Budget {
  *
  * @example
  * ```ts
+ * declare const key: PeerKey, msg: MetadataRequest, ext: ExtensionRegistry;
+ * declare function send(message: ExtendedMessage): void;
  * const server = new MetadataServer(torrent.infoBytes);
  * // on { type: 'request', piece } from `key`:
  * const reply = server.request(key, msg.piece, now); // a data or reject message
- * send(ext.message('ut_metadata', encodeMetadataMessage(reply)));
+ * const out = ext.message('ut_metadata', encodeMetadataMessage(reply));
+ * if (out) send(out);
  * ```
  */
 export class MetadataServer {

@@ -39,10 +39,14 @@ export interface PexStateConfig {
  *
  * @example
  * ```ts
+ * declare const conn: PeerConnection, connectedPeers: readonly PexPeer[], ext: ExtensionRegistry, planner: DialPlanner;
+ * declare function listenAddressOf(conn: PeerConnection): PeerAddress;
+ * declare function send(message: ExtendedMessage): void;
  * const pex = new PexState({ private: torrent.private, remote: listenAddressOf(conn) });
  * // every few seconds, with the session's connected peers (their LISTEN addresses):
  * const msg = pex.update(connectedPeers, now);
- * if (msg) send(ext.message('ut_pex', encodePexMessage(msg)));
+ * const out = msg && ext.message('ut_pex', encodePexMessage(msg));
+ * if (out) send(out);
  * // on a ut_pex message from this peer:
  * const heard = pex.receive(decodePexMessage(payload), now);
  * if (heard) planner.add(heard.added.map((p) => p.address), now);

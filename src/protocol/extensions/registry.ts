@@ -52,7 +52,11 @@ export function offeredExtensions(policy: ExtensionPolicy = {}): Partial<Record<
  * @param m the `extensions` field of a decoded handshake.
  * @param previous the ids learned from earlier handshakes on this connection.
  * @returns the peer's ids now.
- * @example `readPeerExtensionIds(handshake.extensions) // { ut_metadata: 3 }`
+ * @example
+ * ```ts
+ * declare const handshake: ExtendedHandshake;
+ * readPeerExtensionIds(handshake.extensions) // { ut_metadata: 3 }
+ * ```
  */
 export function readPeerExtensionIds(m: Readonly<Record<string, number>>, previous: PeerExtensionIds = {}): PeerExtensionIds {
   const ids: Partial<Record<ExtensionName, number>> = { ...previous };
@@ -84,7 +88,12 @@ export interface OurHandshakeInit extends ExtensionPolicy {
  * @param init what to announce.
  * @returns `{ type: 'extended', id: 0, payload }`.
  * @throws {WireError} `ERR_WIRE_INVALID_ARGUMENT` for a port, queue size or size out of range.
- * @example `send(ourHandshakeMessage({ client: 'rxtorrent 0.1.0', port: 6881, metadataSize: t.infoBytes.length }))`
+ * @example
+ * ```ts
+ * declare const t: Torrent;
+ * declare function send(message: ExtendedMessage): void;
+ * send(ourHandshakeMessage({ client: 'rxtorrent 0.1.0', port: 6881, metadataSize: t.infoBytes.length }))
+ * ```
  */
 export function ourHandshakeMessage(init: OurHandshakeInit): ExtendedMessage {
   const handshake: ExtendedHandshake = {
@@ -111,6 +120,9 @@ export type RoutedExtension =
  *
  * @example
  * ```ts
+ * declare const msg: ExtendedMessage;
+ * declare function handleMetadata(message: MetadataMessage | undefined): void;
+ * declare function send(message: ExtendedMessage): void;
  * const ext = new ExtensionRegistry({ private: torrent.private });
  * const routed = ext.route(msg);            // msg: { type: 'extended', id, payload }
  * if (routed.kind === 'ut_metadata') handleMetadata(decodeMetadataMessage(routed.payload));

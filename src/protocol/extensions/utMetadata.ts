@@ -66,7 +66,11 @@ export function metadataPieceLength(metadataSize: number, piece: number): number
  * @param message what to send; a `data` message must carry exactly its piece's bytes.
  * @returns the payload: the dict, then the piece bytes for `data`.
  * @throws {ExtensionError} `ERR_EXT_INVALID_ARGUMENT` for a piece out of range or data of the wrong length.
- * @example `ext.message('ut_metadata', encodeMetadataMessage({ type: 'request', piece: 0 }))`
+ * @example
+ * ```ts
+ * declare const ext: ExtensionRegistry;
+ * ext.message('ut_metadata', encodeMetadataMessage({ type: 'request', piece: 0 }))
+ * ```
  */
 export function encodeMetadataMessage(message: MetadataMessage): Uint8Array {
   checkInteger('piece', message.piece, 0, MAX_SIZE);
@@ -103,7 +107,11 @@ export interface MetadataDecodeLimits {
  * @returns the message, or `undefined` for an unknown `msg_type` (BEP 9: ignore it).
  * @throws {ExtensionError} `ERR_EXT_BAD_MESSAGE` (malformed), `ERR_EXT_METADATA_TOO_LARGE`,
  *   `ERR_EXT_METADATA_SIZE_MISMATCH`, `ERR_EXT_BAD_PIECE` (index out of range, wrong data length).
- * @example `const msg = decodeMetadataMessage(routed.payload, { metadataSize: peerSize })`
+ * @example
+ * ```ts
+ * declare const routed: { kind: 'ut_metadata'; payload: Uint8Array }, peerSize: number;
+ * const msg = decodeMetadataMessage(routed.payload, { metadataSize: peerSize })
+ * ```
  */
 export function decodeMetadataMessage(payload: Uint8Array, limits: MetadataDecodeLimits = {}): MetadataMessage | undefined {
   const bad = (what: string, cause?: unknown): never => {

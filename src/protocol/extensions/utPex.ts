@@ -57,7 +57,11 @@ export interface PexMessage {
  * @returns the bencoded payload.
  * @throws {ExtensionError} `ERR_EXT_INVALID_ARGUMENT` for too many peers, a host that is not an
  *   IP literal, a port outside 1..65535 or a flag byte outside 0..255.
- * @example `ext.message('ut_pex', encodePexMessage({ added: [{ address, flags: PexFlags.seed }], dropped: [] }))`
+ * @example
+ * ```ts
+ * declare const ext: ExtensionRegistry, address: PeerAddress;
+ * ext.message('ut_pex', encodePexMessage({ added: [{ address, flags: PexFlags.seed }], dropped: [] }))
+ * ```
  */
 export function encodePexMessage(message: PexMessage): Uint8Array {
   checkInteger('added peers', message.added.length, 0, MAX_PEX_PEERS_SENT);
@@ -97,7 +101,11 @@ export interface PexDecodeLimits {
  * @param limits caps on size and on peers taken.
  * @returns the peers, IPv4 before IPv6, hosts in canonical text.
  * @throws {ExtensionError} `ERR_EXT_PEX_BAD_MESSAGE` for anything malformed or oversized.
- * @example `for (const { address } of decodePexMessage(routed.payload).added) planner.add([address], now)`
+ * @example
+ * ```ts
+ * declare const routed: { kind: 'ut_pex'; payload: Uint8Array }, planner: DialPlanner;
+ * for (const { address } of decodePexMessage(routed.payload).added) planner.add([address], now)
+ * ```
  */
 export function decodePexMessage(payload: Uint8Array, limits: PexDecodeLimits = {}): PexMessage {
   const maxLength = limits.maxLength ?? DEFAULT_MAX_PEX_LENGTH;

@@ -19,6 +19,7 @@ import { HASH_LENGTH, LEAF_LENGTH, blockHashes, hashAt, layersAbove, log2, sha25
  * @returns 32 bytes
  * @example
  * ```ts
+ * declare const g: TreeGeometry, data: Uint8Array, expected: Uint8Array;
  * const ok = equalBytes(pieceRoot(g, data), expected);
  * ```
  */
@@ -37,6 +38,8 @@ export function pieceRoot(g: TreeGeometry, data: Uint8Array): Uint8Array {
  * @returns the range, or undefined when a piece is one block (its hash is the block's)
  * @example
  * ```ts
+ * declare const g: TreeGeometry, file: TorrentFile;
+ * declare function send(message: HashRequestMessage): void;
  * const r = blockHashRequest(g, file.piecesRoot!, 3);
  * if (r) send({ type: 'hash-request', ...r });
  * ```
@@ -55,6 +58,9 @@ export function blockHashRequest(g: TreeGeometry, piecesRoot: Uint8Array, filePi
  * @returns indices of bad blocks inside the piece (multiply by 16 KiB for their offsets)
  * @example
  * ```ts
+ * declare const piece: Uint8Array, leaves: Uint8Array, index: number;
+ * declare function senderOf(index: number, offset: number): PeerKey;
+ * declare function blame(peer: PeerKey): void;
  * for (const b of findBadBlocks(piece, leaves)) blame(senderOf(index, b * 16384));
  * ```
  */
@@ -74,6 +80,9 @@ export function findBadBlocks(data: Uint8Array, trustedLeaves: Uint8Array): numb
  *
  * @example
  * ```ts
+ * declare const msg: PieceMessage, peer: PeerKey;
+ * declare function leafOf(index: number, begin: number): Uint8Array;
+ * declare function ban(peer: PeerKey): void;
  * if (!checkBlock(msg.block, leafOf(msg.index, msg.begin))) ban(peer);
  * ```
  */

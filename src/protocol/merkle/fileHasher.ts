@@ -23,6 +23,7 @@ export interface FileHashes {
  *
  * @example
  * ```ts
+ * declare const file: AsyncIterable<Uint8Array>;
  * const h = new FileMerkleHasher(262144);
  * for await (const chunk of file) h.update(chunk);
  * const { piecesRoot, pieceLayer } = h.digest();

@@ -15,6 +15,7 @@ import { HASH_LENGTH, blockHashes, hashAt, layersAbove, padHash } from './merkle
  *
  * @example
  * ```ts
+ * declare const file: TorrentFile, t: Torrent;
  * const tree = FileTree.fromPieceLayer(treeGeometry(file.length, t.pieceLength), file.pieceLayer!);
  * tree.root; // equals file.piecesRoot
  * ```

@@ -77,6 +77,7 @@ export function treeGeometry(length: number, pieceLength: number): TreeGeometry 
  *
  * @example
  * ```ts
+ * declare const g: TreeGeometry;
  * realNodes(g, g.pieceHeight) === g.pieces;
  * ```
  */
@@ -89,6 +90,7 @@ export function realNodes(g: TreeGeometry, height: number): number {
  *
  * @example
  * ```ts
+ * declare const g: TreeGeometry;
  * layerWidth(g, 0) === g.leafCount;
  * ```
  */
@@ -102,6 +104,7 @@ export function layerWidth(g: TreeGeometry, height: number): number {
  *
  * @example
  * ```ts
+ * declare const g: TreeGeometry, pieceData: Uint8Array;
  * blockHashes(pieceData, pieceLeafCount(g));
  * ```
  */

@@ -68,6 +68,8 @@ export function provedHeight(r: Pick<HashRange, 'baseLayer' | 'length' | 'proofL
  * @returns undefined when acceptable, else `ERR_MERKLE_BAD_REQUEST` saying why
  * @example
  * ```ts
+ * declare const geometry: TreeGeometry, msg: HashRequestMessage;
+ * declare function send(message: HashRejectMessage): void;
  * const problem = checkHashRange(geometry, msg); if (problem) send({ ...msg, type: 'hash-reject' });
  * ```
  */

@@ -20,6 +20,7 @@ export const MAX_TREE_HEIGHT = 48;
  *
  * @example
  * ```ts
+ * declare const block: Uint8Array;
  * const leaf = sha256(block);
  * ```
  */
@@ -32,6 +33,7 @@ export function sha256(data: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * declare const left: Uint8Array, right: Uint8Array;
  * const parent = hashPair(left, right);
  * ```
  */
@@ -49,6 +51,7 @@ const PAD_HASHES: Uint8Array[] = [new Uint8Array(HASH_LENGTH)];
  * @returns the 32-byte pad hash (shared: do not modify)
  * @example
  * ```ts
+ * declare const pieceLength: number;
  * padHash(log2(pieceLength / LEAF_LENGTH)); // a piece-layer hash past the end of a file
  * ```
  */
@@ -114,6 +117,7 @@ export function isPowerOfTwo(n: number): boolean {
  * @returns the 32-byte root
  * @example
  * ```ts
+ * declare const pieceLayer: Uint8Array, pieces: number, blocksPerPiece: number;
  * const root = rootOfLayer(pieceLayer, nextPowerOfTwo(pieces), log2(blocksPerPiece));
  * ```
  */
@@ -132,6 +136,7 @@ export function rootOfLayer(layer: Uint8Array, width: number, height: number): U
  * @returns the layers, bottom to top
  * @example
  * ```ts
+ * declare const pieceLayer: Uint8Array, pieces: number, pieceHeight: number;
  * const layers = layersAbove(pieceLayer, nextPowerOfTwo(pieces), pieceHeight);
  * ```
  */
@@ -165,6 +170,7 @@ export function layersAbove(layer: Uint8Array, width: number, height: number): U
  * @returns width × 32 bytes
  * @example
  * ```ts
+ * declare const piece: Uint8Array, blocksPerPiece: number;
  * const leaves = blockHashes(piece, blocksPerPiece);
  * ```
  */
@@ -183,6 +189,7 @@ export function blockHashes(data: Uint8Array, width = Math.ceil(data.length / LE
  *
  * @example
  * ```ts
+ * declare const pieceLayer: Uint8Array;
  * const h = hashAt(pieceLayer, 3);
  * ```
  */

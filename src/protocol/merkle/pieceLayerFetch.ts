@@ -17,6 +17,9 @@ import { rootOnly, verifyHashes, type TrustedNodes } from './verifyHashes.js';
  *
  * @example
  * ```ts
+ * declare const file: TorrentFile, t: Torrent, msg: HashesMessage;
+ * declare function send(message: HashRequestMessage): void;
+ * declare function storeLayer(layer: Uint8Array): void;
  * const fetch = new PieceLayerFetch(treeGeometry(file.length, t.pieceLength), file.piecesRoot!);
  * for (const r of fetch.requests()) send({ type: 'hash-request', ...r });
  * // on a `hashes` message for this root:

@@ -21,6 +21,8 @@ import { HASH_LENGTH, hashAt, layersAbove, log2, nextPowerOfTwo } from './merkle
  * @returns the piece index inside the file, to read and hash with `blockHashes(data, pieceLeafCount(g))`
  * @example
  * ```ts
+ * declare const tree: FileTree, msg: HashRequestMessage;
+ * declare function readFilePiece(index: number): Promise<Uint8Array>;
  * const piece = pieceNeededFor(tree, msg);
  * const leaves = piece === undefined ? undefined : blockHashes(await readFilePiece(piece), pieceLeafCount(tree.geometry));
  * ```
@@ -43,6 +45,8 @@ export function pieceNeededFor(tree: FileTree, r: HashRange): number | undefined
  *   `ERR_MERKLE_UNAVAILABLE` (block hashes asked without the piece's leaves)
  * @example
  * ```ts
+ * declare const tree: FileTree, msg: HashRequestMessage, leaves: Uint8Array | undefined;
+ * declare function send(message: HashRejectMessage | HashesMessage): void;
  * const answer = serveHashes(tree, msg, leaves);
  * send(answer instanceof MerkleError ? { ...msg, type: 'hash-reject' } : { ...msg, type: 'hashes', hashes: answer });
  * ```

@@ -27,6 +27,7 @@ export interface TrustedNodes {
  * @returns the trusted nodes
  * @example
  * ```ts
+ * declare const g: TreeGeometry, file: TorrentFile, msg: HashesMessage;
  * const hashes = verifyHashes(g, rootOnly(g, file.piecesRoot!), msg);
  * ```
  */
@@ -51,6 +52,8 @@ export function rootOnly(g: TreeGeometry, root: Uint8Array): TrustedNodes {
  *   every node we trust: ask with more proof layers)
  * @example
  * ```ts
+ * declare const g: TreeGeometry, fetch: PieceLayerFetch, msg: HashesMessage, peer: PeerKey, piece: Uint8Array;
+ * declare function ban(peer: PeerKey): void;
  * const leaves = verifyHashes(g, fetch, msg);
  * if (leaves instanceof MerkleError) ban(peer); else findBadBlocks(piece, leaves);
  * ```

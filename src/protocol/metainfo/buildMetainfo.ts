@@ -82,6 +82,7 @@ export interface MetainfoInput {
  * @returns the `.torrent` bytes (keys sorted, canonical)
  * @example
  * ```ts
+ * declare const pieces: Uint8Array;
  * const bytes = buildMetainfo({ name: 'a.bin', files: [{ path: ['a.bin'], length: 5 }],
  *   multiFile: false, pieceLength: 16384, pieces, trackers: [['http://127.0.0.1:8000/announce']] });
  * ```
@@ -162,6 +163,7 @@ function ascii(key: string): Uint8Array {
  * @returns the file's bytes
  * @example
  * ```ts
+ * import { writeFile } from 'node:fs/promises';
  * await writeFile('x.torrent', torrentFileOf(torrent.infoBytes, torrent.announce));
  * ```
  */

@@ -30,6 +30,7 @@ export interface V2FileInput {
  *
  * @example
  * ```ts
+ * declare const files: V2FileInput[];
  * files.sort((a, b) => comparePaths(a.path, b.path));
  * ```
  */
@@ -52,6 +53,8 @@ export function comparePaths(a: readonly string[], b: readonly string[]): number
  * @returns the files with pad files, in layout order
  * @example
  * ```ts
+ * declare const files: readonly V2FileInput[], pieceLength: number;
+ * declare function hashOrZeros(file: V2FileInput): void;
  * for (const f of withPadFiles(files, pieceLength, true)) hashOrZeros(f);
  * ```
  */
@@ -82,6 +85,7 @@ export function withPadFiles<F extends { readonly length: number }>(
  * @returns the encoded dict
  * @example
  * ```ts
+ * declare const piecesRoot: Uint8Array;
  * const tree = encodeFileTree([{ path: ['a.bin'], length: 5, piecesRoot }]);
  * ```
  */

@@ -39,6 +39,7 @@ export interface V2FileEntry {
  *   `ERR_METAINFO_BAD_PIECES_ROOT`, `ERR_METAINFO_BAD_LENGTH`, `ERR_METAINFO_NO_FILES`
  * @example
  * ```ts
+ * declare const infoBytes: Uint8Array, spans: Map<string, Span>;
  * const { files, single } = parseFileTree(infoBytes, spans.get('file tree')!);
  * ```
  */

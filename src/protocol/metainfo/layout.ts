@@ -70,7 +70,8 @@ export function blockCount(torrent: Pick<Torrent, 'pieceLength' | 'length' | 'pi
  * @returns one span per file touched (pad files included: callers skip them)
  * @example
  * ```ts
- * for (const span of fileSpans(torrent.files, index * torrent.pieceLength, size)) { ... }
+ * declare const index: number, size: number;
+ * for (const span of fileSpans(torrent.files, index * torrent.pieceLength, size)) console.log(span);
  * ```
  */
 export function fileSpans(files: readonly TorrentFile[], offset: number, length: number): FileSpan[] {

@@ -148,7 +148,7 @@ function fromBase32(value: string): Uint8Array | undefined {
  *
  * @example
  * ```ts
- * formatMagnet({ infoHash, trackers: ['http://127.0.0.1:8000/announce'], peers: [] });
+ * formatMagnet({ infoHash: torrent.infoHash, trackers: ['http://127.0.0.1:8000/announce'], peers: [] });
  * ```
  */
 export function formatMagnet(link: Omit<MagnetLink, 'infoHashBytes' | 'infoHashV2Bytes'>): string {

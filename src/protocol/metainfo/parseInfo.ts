@@ -39,6 +39,7 @@ export type InfoFields = Pick<
  * @throws {@link MetainfoError} for any missing, mistyped or inconsistent field
  * @example
  * ```ts
+ * declare const decoded: Dict, infoBytes: Uint8Array;
  * const { pieceLength, files, version } = parseInfo(decoded, infoBytes);
  * ```
  */

@@ -35,6 +35,7 @@ export interface ParseMetainfoConfig {
  * @throws {@link BencodeError} for malformed bencoding, {@link MetainfoError} for a bad structure
  * @example
  * ```ts
+ * import { readFile } from 'node:fs/promises';
  * const torrent = parseMetainfo(await readFile('ubuntu.torrent'));
  * console.log(torrent.name, torrent.infoHash);
  * ```
@@ -85,6 +86,7 @@ const OUTER_FIELDS = ['announce', 'announce-list', 'comment', 'comment.utf-8', '
  * @throws {@link BencodeError} or {@link MetainfoError}
  * @example
  * ```ts
+ * declare const metadata: Uint8Array, magnet: MagnetLink;
  * const torrent = parseInfoDict(metadata);
  * if (torrent.infoHash !== magnet.infoHash) throw new Error('wrong metadata');
  * ```

@@ -12,6 +12,7 @@ import { createHash, type Hash } from 'node:crypto';
  *
  * @example
  * ```ts
+ * declare const stream: AsyncIterable<Uint8Array>;
  * const hasher = new PieceHasher(256 * 1024);
  * for await (const chunk of stream) hasher.update(chunk);
  * const pieces = hasher.digest(); // 20 bytes per piece
@@ -78,7 +79,8 @@ export class PieceHasher {
  *
  * @example
  * ```ts
- * const ok = equalBytes(sha1(piece), pieceHash(torrent, index));
+ * declare const piece: Uint8Array, index: number;
+ * const ok = Buffer.from(sha1(piece)).equals(pieceHash(torrent, index));
  * ```
  */
 export function sha1(data: Uint8Array): Uint8Array {

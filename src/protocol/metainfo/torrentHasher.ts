@@ -30,6 +30,8 @@ export interface TorrentHasherConfig {
  *
  * @example
  * ```ts
+ * declare const pieceLength: number, files: readonly string[];
+ * declare function read(file: string): AsyncIterable<Uint8Array>;
  * const hasher = new TorrentHasher({ pieceLength, version: 'hybrid', multiFile: true });
  * for (const file of files) { for await (const c of read(file)) hasher.update(c); hasher.endFile(); }
  * const { pieces, files: roots } = hasher.digest();

@@ -18,6 +18,7 @@ type V2Torrent = Pick<Torrent, 'pieceLength' | 'pieceCount' | 'files'>;
  *
  * @example
  * ```ts
+ * declare const i: number;
  * const g = fileGeometry(torrent, pieceInFile(torrent, i).fileIndex);
  * ```
  */
@@ -34,6 +35,7 @@ export function fileGeometry(torrent: Pick<Torrent, 'pieceLength' | 'files'>, fi
  *
  * @example
  * ```ts
+ * declare const i: number, fetches: Map<number, PieceLayerFetch>, fileIndex: number, filePiece: number;
  * const expected = expectedPieceHashV2(torrent, i) ?? fetches.get(fileIndex)?.pieceHash(filePiece);
  * ```
  */
@@ -55,6 +57,8 @@ export function expectedPieceHashV2(torrent: V2Torrent, index: number): Uint8Arr
  * @returns true or false, or undefined when no expected hash is known
  * @example
  * ```ts
+ * declare const i: number, data: Uint8Array;
+ * declare function askForBlockHashes(index: number): void;
  * if (verifyPieceV2(torrent, i, data) === false) askForBlockHashes(i);
  * ```
  */
@@ -80,6 +84,7 @@ export type CheckableTorrent = Pick<Torrent, 'pieces'> | Pick<Torrent, 'pieces' 
  * @returns true when the piece is good
  * @example
  * ```ts
+ * declare const piece: AssembledPiece;
  * const ok = checkPiece(torrent, piece.index, piece.data);
  * ```
  */
@@ -112,6 +117,7 @@ export function hasPieceHashes(torrent: Pick<Torrent, 'version' | 'pieceLength' 
  * @returns the tree, or undefined when neither the torrent nor `source` gives its layer
  * @example
  * ```ts
+ * declare const fileIndex: number;
  * const tree = fileTreeOf(torrent, fileIndex);
  * ```
  */
@@ -130,6 +136,7 @@ export function fileTreeOf(torrent: Pick<Torrent, 'pieceLength' | 'files'>, file
  *
  * @example
  * ```ts
+ * declare const msg: HashesMessage;
  * const byRoot = filesByRoot(torrent); const fileIndex = byRoot.get(toHex(msg.piecesRoot));
  * ```
  */

@@ -73,6 +73,7 @@ export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint 
  * @returns the private exponent and `2^x mod P` as 96 bytes
  * @example
  * ```ts
+ * declare function random(length: number): Uint8Array;
  * const { publicKey } = dhKeyPair(random(DH_PRIVATE_BYTES));
  * ```
  */
@@ -90,6 +91,7 @@ export function dhKeyPair(privateKey: Uint8Array): { readonly x: bigint; readonl
  * @throws {MseError} `ERR_MSE_BAD_KEY` for a value outside 2 … P − 2 (1 and P − 1 would fix S)
  * @example
  * ```ts
+ * declare const ours: { x: bigint }, peerPublicKey: Uint8Array;
  * const s = dhSecret(ours.x, peerPublicKey);
  * ```
  */

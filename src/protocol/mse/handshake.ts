@@ -78,9 +78,11 @@ type Phase = 'public-key' | 'sync' | 'skey' | 'header' | 'pad' | 'ia' | 'done';
  *
  * @example
  * ```ts
+ * declare function random(length: number): Uint8Array;
+ * declare function ready(result: MseResult): void;
  * const mse = MseHandshake.initiator({ skey: infoHash, methods: ['rc4', 'plaintext'], random });
- * socket.write(...mse.start());
- * socket.on('data', (chunk) => { const step = mse.write(chunk); socket.write(...step.send); if (step.done) ready(step.done); });
+ * for (const bytes of mse.start()) socket.write(bytes);
+ * socket.on('data', (chunk) => { const step = mse.write(chunk); for (const bytes of step.send) socket.write(bytes); if (step.done) ready(step.done); });
  * ```
  */
 export class MseHandshake {

@@ -15,6 +15,7 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * declare const secret: Uint8Array;
  * const req1 = mseHash('req1', secret);
  * ```
  */
@@ -30,6 +31,7 @@ export function mseHash(tag: keyof typeof TAGS, ...parts: readonly Uint8Array[])
  *
  * @example
  * ```ts
+ * declare const infoHashes: readonly Uint8Array[];
  * const byReq2 = new Map(infoHashes.map((ih) => [toHex(req2Hash(ih)), ih]));
  * ```
  */
@@ -42,6 +44,7 @@ export function req2Hash(skey: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * declare const received: Uint8Array, secret: Uint8Array;
  * const req2 = xor20(received, mseHash('req3', secret)); // HASH('req2', SKEY)
  * ```
  */
@@ -57,6 +60,7 @@ export function xor20(a: Uint8Array, b: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * declare const afterYa: Uint8Array, secret: Uint8Array;
  * findBytes(afterYa, mseHash('req1', secret), 0, 512); // where PadA ends, or -1
  * ```
  */

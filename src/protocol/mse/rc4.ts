@@ -27,6 +27,7 @@ export const RC4_DISCARD_BYTES = 1024;
  *
  * @example
  * ```ts
+ * declare const key: Uint8Array;
  * const rc4 = new Rc4(key, RC4_DISCARD_BYTES);
  * const secret = rc4.copy(new TextEncoder().encode('hello'));
  * ```

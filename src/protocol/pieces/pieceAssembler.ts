@@ -34,6 +34,7 @@ export type PieceGeometry = Pick<Torrent, 'pieceCount' | 'pieceLength' | 'length
  *
  * @example
  * ```ts
+ * declare const block: ReceivedBlock;
  * const assembler = new PieceAssembler(torrent);
  * const piece = assembler.add(block); // AssembledPiece once the last block arrives
  * ```

@@ -17,6 +17,7 @@ import { TokenBucket, type TokenClaim } from './tokenBucket.js';
  *
  * @example
  * ```ts
+ * declare const clientUpload: TokenBucket, torrentUpload: TokenBucket;
  * const chain = new LimiterChain([clientUpload, torrentUpload]);
  * const waitMs = chain.take(16384, now);   // 0: send now; otherwise try again in waitMs
  * chain.cancel();                          // on teardown
@@ -91,7 +92,10 @@ export function timeUntilAll(buckets: readonly TokenBucket[], bytes: number, now
  * @returns 0 when taken from all; otherwise the ms to wait before trying again (nothing taken)
  * @example
  * ```ts
- * const waitMs = takeAll([client, torrent], 16384, now);
+ * declare const clientBucket: TokenBucket, torrentBucket: TokenBucket, piece: Uint8Array;
+ * declare function send(bytes: Uint8Array): void;
+ * declare function retryIn(ms: number): void;
+ * const waitMs = takeAll([clientBucket, torrentBucket], 16384, now);
  * if (waitMs === 0) send(piece); else retryIn(Math.ceil(waitMs));
  * ```
  */

@@ -20,6 +20,7 @@ export const MAX_PIECE_LEVEL = 2;
  *
  * @example
  * ```ts
+ * declare function peerHas(index: number): boolean;
  * const avail = new Availability(100, Math.random);
  * avail.adjust(5, +1);
  * avail.pickRarest((i) => peerHas(i)); // rarest unstarted piece the peer has, high level first

@@ -19,6 +19,7 @@ import type { PeerKey, SwarmEvent } from './events.js';
  * @throws {@link WireError} for a bitfield of the wrong size or with spare bits set
  * @example
  * ```ts
+ * declare const conn: PeerConnection, key: PeerKey;
  * conn.messages$.pipe(map((m) => swarmEventOf(key, m, torrent.pieceCount)), filter(Boolean));
  * ```
  */

@@ -19,7 +19,7 @@ const NOBODY: readonly PeerKey[] = [];
  * ```ts
  * const piece = new PartialPiece(7, 4);
  * piece.request(0, 'peer-a');
- * piece.receive(0); // true: first arrival
+ * piece.receive(0, 'peer-a'); // []: first arrival, asked of no one else
  * ```
  */
 export class PartialPiece {

@@ -29,6 +29,7 @@ export interface PickState {
  *
  * @example
  * ```ts
+ * declare const state: PickState, peer: PeerSlot;
  * const pick = pickPartial(state, peer); // [piece, block] or undefined
  * ```
  */
@@ -52,6 +53,7 @@ export function pickPartial(state: PickState, peer: PeerSlot, runsToo = false): 
  *
  * @example
  * ```ts
+ * declare const state: PickState, peer: PeerSlot;
  * const index = pickUnstarted(state, peer, false);
  * ```
  */
@@ -68,6 +70,7 @@ export function pickUnstarted(state: PickState, peer: PeerSlot, sequential: bool
  *
  * @example
  * ```ts
+ * declare const state: PickState, peer: PeerSlot;
  * const pick = pickEndgame(state, peer, 2);
  * ```
  */

@@ -33,7 +33,7 @@ export type { PieceSchedulerConfig } from './schedulerConfig.js';
  *
  * @example
  * ```ts
- * const s = new PieceScheduler({ pieceCount: t.pieceCount, pieceLength: t.pieceLength, length: t.length });
+ * const s = new PieceScheduler(torrent);
  * s.update({ type: 'peer-joined', peer: 'a' }, now);
  * s.update({ type: 'have-all', peer: 'a' }, now); // → [{ type: 'interested', peer: 'a' }]
  * s.update({ type: 'unchoke', peer: 'a' }, now);  // → 16 requests

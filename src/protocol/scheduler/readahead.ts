@@ -44,6 +44,7 @@ export interface ReadaheadPlan {
  * @returns deadlines (pieces we lack, nearest first) and windows
  * @example
  * ```ts
+ * declare const file: TorrentFile, pieceLength: number, book: ProgressBook;
  * readaheadWindows([{ position: 0, end: file.length, rate: 0 }], { pieceLength, pieceCount, has: (i) => book.have.has(i) });
  * ```
  */

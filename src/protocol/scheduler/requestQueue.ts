@@ -26,7 +26,7 @@ const EMPTY = -1;
  * const q = new RequestQueue();
  * q.add(7, now); q.add(8, now);
  * q.delete(7); // true: found at the head
- * q.forEach((id, sentAt) => ...); // 8
+ * q.forEach((id, sentAt) => console.log(id, sentAt)); // 8
  * ```
  */
 export class RequestQueue {

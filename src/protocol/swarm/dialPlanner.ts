@@ -40,6 +40,8 @@ export type DialOutcome = 'failed' | 'closed' | 'self' | 'banned';
  *
  * @example
  * ```ts
+ * declare const trackerPeers: readonly PeerAddress[];
+ * declare function dial(address: PeerAddress): void;
  * const planner = new DialPlanner({ maxPeers: 30 });
  * for (const a of planner.add(trackerPeers, now)) dial(a);
  * ```

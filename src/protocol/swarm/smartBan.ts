@@ -23,6 +23,7 @@ export const MAX_SUSPECT_PIECES = 256;
  *
  * @example
  * ```ts
+ * declare const piece: AssembledPiece;
  * const ban = new SmartBan(2);
  * ban.failed(piece);   // → peers to ban now
  * ban.verified(piece); // → peers proven to have sent bad blocks earlier

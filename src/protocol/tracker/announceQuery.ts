@@ -78,6 +78,7 @@ function opaque(name: string, value: Uint8Array): string {
  *   `ERR_TRACKER_BAD_PORT`, `ERR_TRACKER_BAD_PARAMETER` (a negative or fractional count, an over-long key).
  * @example
  * ```ts
+ * declare const size: number;
  * const query = encodeAnnounceQuery({ infoHash, peerId, port: 6881, uploaded: 0, downloaded: 0, left: size, event: 'started' });
  * ```
  */
@@ -116,6 +117,7 @@ export function encodeAnnounceQuery(params: AnnounceParams): string {
  * @param params - the announce.
  * @example
  * ```ts
+ * declare const params: AnnounceParams;
  * announceUrl('http://t.example/announce?passkey=abc', params); // 'http://t.example/announce?passkey=abc&info_hash=…'
  * ```
  */

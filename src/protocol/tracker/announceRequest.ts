@@ -179,6 +179,7 @@ function peerIp(params: QueryParams, remote: RemoteAddress, allowIpParam: boolea
  * @throws {@link TrackerError} whose message is fit to send back as the `failure reason`.
  * @example
  * ```ts
+ * declare const ctx: import('koa').Context;
  * const request = parseAnnounceQuery(ctx.querystring, { address: ctx.ip });
  * ```
  */

@@ -127,6 +127,7 @@ function externalIp(dict: Dict): string | undefined {
  *   `ERR_TRACKER_BAD_PEER_ADDRESS`.
  * @example
  * ```ts
+ * declare const body: Uint8Array;
  * const { interval, peers } = parseAnnounceResponse(body);
  * ```
  */

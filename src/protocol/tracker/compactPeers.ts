@@ -143,6 +143,7 @@ export function splitByFamily<P extends PeerAddress>(peers: readonly P[]): { v4:
  * @throws {@link TrackerError} `ERR_TRACKER_BAD_PORT` for a port outside 1–65535.
  * @example
  * ```ts
+ * declare const reply: AnnounceReply;
  * const { v4, v6 } = encodeCompactPeerLists(reply.peers); // `peers` and `peers6`
  * ```
  */

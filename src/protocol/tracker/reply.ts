@@ -54,6 +54,7 @@ export interface ScrapeFile {
  *
  * @example
  * ```ts
+ * declare const ctx: import('koa').Context, reply: AnnounceReply;
  * ctx.body = Buffer.from(encodeAnnounceReply(reply, { compact: true, noPeerId: false }));
  * ```
  */

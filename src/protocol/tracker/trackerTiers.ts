@@ -12,8 +12,9 @@
  *
  * @example
  * ```ts
+ * declare function ask(url: string): boolean;
  * const tiers = new TrackerTiers([['http://a/announce', 'http://b/announce'], ['http://c/announce']], Math.random);
- * for (const url of tiers.order()) { ... if (answered) { tiers.promote(url); break; } }
+ * for (const url of tiers.order()) { if (ask(url)) { tiers.promote(url); break; } }
  * ```
  */
 export class TrackerTiers {

@@ -18,6 +18,7 @@ const view = (bytes: Uint8Array): DataView => new DataView(bytes.buffer, bytes.b
  * @param transactionId - unsigned 32-bit, chosen at random by the client.
  * @example
  * ```ts
+ * declare const socket: import('node:dgram').Socket;
  * socket.send(encodeUdpConnect(0x1234abcd));
  * ```
  */
@@ -57,6 +58,7 @@ const OPTION_URL_DATA = 2;
  * @throws {@link TrackerError} `ERR_TRACKER_BAD_INFO_HASH`/`_PEER_ID`/`_PORT`/`_PARAMETER` for invalid params.
  * @example
  * ```ts
+ * declare const socket: import('node:dgram').Socket, connectionId: Uint8Array, txid: number, params: AnnounceParams;
  * socket.send(encodeUdpAnnounce(connectionId, txid, params, '/announce'));
  * ```
  */

@@ -33,6 +33,7 @@ const SKEW_SECONDS = UDP_CONNECTION_ID_SKEW_MS / 1000;
  *
  * @example
  * ```ts
+ * declare const secret: Uint8Array;
  * const ids = new UdpConnectionIds(secret);
  * const id = ids.issue('192.0.2.7', Date.now());
  * ids.verify(id, '192.0.2.7', Date.now() + 60_000); // true

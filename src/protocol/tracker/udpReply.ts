@@ -43,6 +43,8 @@ function header(length: number, action: number, transactionId: number): { out: U
  *
  * @example
  * ```ts
+ * declare const request: UdpRequest, ids: UdpConnectionIds, host: string;
+ * let reply: Uint8Array;
  * reply = encodeUdpConnectReply(request.transactionId, ids.issue(host, now));
  * ```
  */
@@ -61,6 +63,7 @@ export function encodeUdpConnectReply(transactionId: number, connectionId: Uint8
  * @param family - the family of the socket address the request came from.
  * @example
  * ```ts
+ * declare const txid: number, store: SwarmStore, request: AnnounceRequest, settings: AnnounceSettings;
  * encodeUdpAnnounceReply(txid, await handleAnnounce(store, request, settings), 4);
  * ```
  */
@@ -80,6 +83,7 @@ export function encodeUdpAnnounceReply(transactionId: number, reply: AnnounceRep
  *
  * @example
  * ```ts
+ * declare const txid: number, store: SwarmStore, infoHashes: Uint8Array[];
  * encodeUdpScrapeReply(txid, await handleScrape(store, { infoHashes }, now));
  * ```
  */
@@ -102,6 +106,7 @@ export function encodeUdpScrapeReply(transactionId: number, files: readonly Scra
  * @param maxLength - largest reply allowed, in bytes (≥ 8).
  * @example
  * ```ts
+ * declare const txid: number, packet: Uint8Array;
  * encodeUdpError(txid, 'port must be 1-65535, got 0', packet.length);
  * ```
  */
@@ -137,6 +142,7 @@ function bad(message: string): TrackerError {
  *   `ERR_TRACKER_BAD_COMPACT_PEERS` (a port 0).
  * @example
  * ```ts
+ * declare const packet: Uint8Array;
  * const reply = parseUdpReply(packet, 4);
  * if (reply.action === 'error') throw new TrackerError('ERR_TRACKER_FAILURE_REASON', reply.message);
  * ```

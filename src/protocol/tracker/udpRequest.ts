@@ -64,8 +64,9 @@ const view = (bytes: Uint8Array): DataView => new DataView(bytes.buffer, bytes.b
  * @returns the request, or `undefined` to drop it.
  * @example
  * ```ts
+ * declare const packet: Uint8Array;
  * const request = parseUdpRequest(packet);
- * if (request === undefined) return; // garbage: no reply
+ * if (request === undefined) console.log('garbage: no reply');
  * ```
  */
 export function parseUdpRequest(packet: Uint8Array): UdpRequest | undefined {
@@ -110,6 +111,7 @@ function count64(v: DataView, at: number): number | undefined {
  *   (an event above 3): messages fit for a BEP 15 error reply.
  * @example
  * ```ts
+ * declare const packet: Uint8Array;
  * const request = parseUdpAnnounce(packet, { host: '192.0.2.7', family: 4 });
  * ```
  */

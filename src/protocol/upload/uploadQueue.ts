@@ -43,7 +43,8 @@ const fromKey = (key: string): BlockRef => {
  *
  * @example
  * ```ts
- * const queue = new UploadQueue({ pieceCount, pieceSize, have: (i) => book.have.has(i) });
+ * declare const book: ProgressBook;
+ * const queue = new UploadQueue({ pieceCount, pieceSize: (i) => pieceSize(torrent, i), have: (i) => book.have.has(i) });
  * queue.unchoke();
  * queue.request({ index: 0, begin: 0, length: 16384 }); // { type: 'queued' }
  * queue.next(); // the request, to read and send

@@ -59,7 +59,7 @@ export function firstRun(blocks: Iterable<BlockRef>, pieceLength: number, maxByt
  * @returns one range per file the run touches
  * @example
  * ```ts
- * fileRangesOf(torrent, { offset: 0, length: 65536, blocks }); // [{ fileIndex: 0, fileOffset: 0, length: 100, pad: false }, …]
+ * fileRangesOf(torrent, { offset: 0, length: 65536 }); // [{ fileIndex: 0, fileOffset: 0, length: 100, pad: false }, …]
  * ```
  */
 export function fileRangesOf(torrent: Pick<Torrent, 'files'>, run: Pick<ByteRun, 'offset' | 'length'>): FileRange[] {

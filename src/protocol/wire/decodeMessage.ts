@@ -55,7 +55,11 @@ const HAVE_NONE = Object.freeze({ type: 'have-none' } as const);
  *   `piece`/`extended`), `ERR_WIRE_FRAME_TOO_LONG` (block, extended or bitfield over its cap),
  *   `ERR_WIRE_BITFIELD_LENGTH`, `ERR_WIRE_BITFIELD_SPARE_BITS`, `ERR_WIRE_INDEX_OUT_OF_RANGE`,
  *   `ERR_WIRE_BAD_REQUEST`, `ERR_WIRE_BAD_BLOCK`, `ERR_WIRE_BAD_HASHES`, `ERR_WIRE_UNKNOWN_MESSAGE`.
- * @example `const msg = decodeMessage(frame.body, limits); if (msg.type === 'have') theirs.set(msg.index);`
+ * @example
+ * ```ts
+ * declare const frame: MessageFrame, limits: ResolvedWireLimits, theirs: Bitfield;
+ * const msg = decodeMessage(frame.body, limits); if (msg.type === 'have') theirs.set(msg.index);
+ * ```
  */
 export function decodeMessage(body: Uint8Array, limits: WireLimits = {}): WireMessage {
   if (body.length === 0) return KEEP_ALIVE;

@@ -61,7 +61,11 @@ export function encodeMessage(msg: WireMessage): Uint8Array {
  * @param begin byte offset in the piece.
  * @param blockLength length of the block that follows.
  * @returns length prefix, id 7, index, begin.
- * @example `socket.cork(); socket.write(encodePieceHeader(i, b, block.length)); socket.write(block); socket.uncork();`
+ * @example
+ * ```ts
+ * declare const i: number, b: number, block: Uint8Array;
+ * socket.cork(); socket.write(encodePieceHeader(i, b, block.length)); socket.write(block); socket.uncork();
+ * ```
  */
 export function encodePieceHeader(index: number, begin: number, blockLength: number): Uint8Array {
   return pieceHeader(index, begin, blockLength, 13);

@@ -80,7 +80,11 @@ export function encodeExtendedHandshake(handshake: ExtendedHandshake): Uint8Arra
  * @returns the handshake; byte fields are copies.
  * @throws {WireError} `ERR_WIRE_FRAME_TOO_LONG` over `maxLength`,
  *   `ERR_WIRE_BAD_EXTENDED_HANDSHAKE` for anything malformed.
- * @example `const { extensions, metadataSize } = decodeExtendedHandshake(msg.payload)`
+ * @example
+ * ```ts
+ * declare const msg: ExtendedMessage;
+ * const { extensions, metadataSize } = decodeExtendedHandshake(msg.payload)
+ * ```
  */
 export function decodeExtendedHandshake(
   payload: Uint8Array,

@@ -53,6 +53,7 @@ const KEEP_ALIVE: MessageFrame = Object.freeze({ kind: 'message', body: new Uint
  *
  * @example
  * ```ts
+ * declare function handle(frame: Frame): void;
  * const decoder = new FrameDecoder({ pieceCount: torrent.pieceCount });
  * socket.on('data', (chunk) => { for (const frame of decoder.write(chunk)) handle(frame); });
  * socket.on('end', () => decoder.end());

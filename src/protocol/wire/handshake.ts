@@ -88,7 +88,11 @@ export function encodeHandshake(init: HandshakeInit): Uint8Array {
  * @returns the handshake.
  * @throws {WireError} `ERR_WIRE_BAD_LENGTH` unless 68 bytes, `ERR_WIRE_BAD_PROTOCOL` when the
  *   first 20 bytes are not `\x13BitTorrent protocol` (e.g. an encrypted or HTTP connection).
- * @example `const { infoHash, peerId, extensions } = decodeHandshake(first68)`
+ * @example
+ * ```ts
+ * declare const first68: Uint8Array;
+ * const { infoHash, peerId, extensions } = decodeHandshake(first68)
+ * ```
  */
 export function decodeHandshake(bytes: Uint8Array): Handshake {
   if (bytes.length !== HANDSHAKE_LENGTH) {
@@ -117,7 +121,11 @@ export function decodeHandshake(bytes: Uint8Array): Handshake {
  * @param from first handshake position to check.
  * @param to end (exclusive) of the positions to check; at most 20.
  * @throws {WireError} `ERR_WIRE_BAD_PROTOCOL` on the first mismatch.
- * @example `checkProtocolHeader(chunk, 0, 0, Math.min(chunk.length, 20))`
+ * @example
+ * ```ts
+ * declare const chunk: Uint8Array;
+ * checkProtocolHeader(chunk, 0, 0, Math.min(chunk.length, 20))
+ * ```
  */
 export function checkProtocolHeader(chunk: Uint8Array, offset: number, from: number, to: number): void {
   for (let i = from; i < to; i++) {

@@ -44,6 +44,7 @@ export function maxHashesBodyLength(limits: WireLimits): number {
  *   does not match its header)
  * @example
  * ```ts
+ * declare const frame: MessageFrame, limits: ResolvedWireLimits;
  * const msg = decodeHashMessage(frame.body, limits);
  * ```
  */
@@ -84,6 +85,7 @@ function checkHashes(r: HashRange, hashes: Uint8Array, limits: WireLimits): Uint
  *   does not fit a u32, or hashes that are not whole 32-byte hashes
  * @example
  * ```ts
+ * declare const range: HashRange;
  * socket.write(encodeHashMessage({ type: 'hash-request', ...range }));
  * ```
  */

@@ -30,7 +30,7 @@ export const MAX_HASHES_LIMIT = 16 * 1024;
  * ```ts
  * const limits = resolveWireLimits({
  *   pieceCount: torrent.pieceCount,
- *   pieceLength: (i) => (i === torrent.pieceCount - 1 ? torrent.lastPieceLength : torrent.pieceLength),
+ *   pieceLength: (i) => (i === torrent.pieceCount - 1 ? torrent.length - (torrent.pieceCount - 1) * torrent.pieceLength : torrent.pieceLength),
  * });
  * ```
  */
@@ -98,7 +98,13 @@ export function resolveWireLimits(limits: WireLimits = {}): ResolvedWireLimits {
  * @returns `undefined` when the range is acceptable, else the error to throw or log:
  *   `ERR_WIRE_INDEX_OUT_OF_RANGE` or `ERR_WIRE_BAD_REQUEST` (length 0, over the cap, or past the
  *   end of the piece).
- * @example `const problem = checkRequest(msg, servingLimits); if (problem) send(reject(msg));`
+ * @example
+ * ```ts
+ * declare const msg: RequestMessage, servingLimits: ResolvedWireLimits;
+ * declare function send(message: WireMessage): void;
+ * declare function reject(request: RequestMessage): WireMessage;
+ * const problem = checkRequest(msg, servingLimits); if (problem) send(reject(msg));
+ * ```
  */
 export function checkRequest(range: BlockRange, limits: WireLimits): WireError | undefined {
   const { index, begin, length } = range;

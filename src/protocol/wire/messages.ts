@@ -13,7 +13,11 @@ import type { HashRange } from '../merkle/hashRange.js';
 /**
  * Message ids (the byte after the length prefix).
  *
- * @example `body[0] === MessageId.piece`
+ * @example
+ * ```ts
+ * declare const body: Uint8Array;
+ * body[0] === MessageId.piece
+ * ```
  */
 export const MessageId = {
   // BEP 3, the core protocol: https://www.bittorrent.org/beps/bep_0003.html#peer-messages
@@ -140,6 +144,7 @@ export interface HashRejectMessage extends HashRange { readonly type: 'hash-reje
  *
  * @example
  * ```ts
+ * declare const msg: WireMessage, theirs: Bitfield, blocks: import('rxjs').Subject<PieceMessage>;
  * switch (msg.type) {
  *   case 'have': theirs.set(msg.index); break;
  *   case 'piece': blocks.next(msg); break;

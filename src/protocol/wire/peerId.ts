@@ -80,7 +80,11 @@ export function generatePeerId(random?: () => number): Uint8Array {
  * (`exbc`). An Azureus-style id with an unknown code is described by its code.
  * @param id a 20-byte peer id.
  * @returns client and version, or `undefined` when the id follows no known convention.
- * @example `describePeerId(handshake.peerId)?.client`
+ * @example
+ * ```ts
+ * declare const handshake: Handshake;
+ * describePeerId(handshake.peerId)?.client
+ * ```
  */
 export function describePeerId(id: Uint8Array): PeerClient | undefined {
   if (id.length !== 20) return undefined;

@@ -165,6 +165,7 @@ function counted(s: PeerWireState, messagesReceived: number, messagesSent: numbe
  * @throws {WireError} for a bitfield of the wrong size or a have index out of range
  * @example
  * ```ts
+ * declare const stateFromTheMetadataPhase: PeerWireState;
  * const sized = sizePeerWireState(stateFromTheMetadataPhase, torrent.pieceCount);
  * ```
  */

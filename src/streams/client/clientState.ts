@@ -50,6 +50,7 @@ export interface ClientStateConfig {
  * @returns the totals with the list itself
  * @example
  * ```ts
+ * declare const a: SessionState, b: SessionState;
  * summarizeSessions([a, b]).downloadRate; // a.downloadRate + b.downloadRate
  * ```
  */
@@ -102,6 +103,7 @@ export function summarizeSessions(sessions: readonly SessionState[]): ClientStat
  * @throws {@link ClientError} `ERR_CLIENT_INVALID_ARGUMENT` for a negative or non-finite interval
  * @example
  * ```ts
+ * declare const torrents: readonly Torrent[];
  * clientState(merge(...torrents.map((t) => client.run(t, { path: t.name }))))
  *   .subscribe((c) => console.log(`${(c.progress * 100).toFixed(1)}% of ${c.sessions.length} torrents`));
  * ```

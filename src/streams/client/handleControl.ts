@@ -42,6 +42,7 @@ export class ReaderSlot {
  *
  * @example
  * ```ts
+ * declare const config: SessionConfig, port: SwarmPort;
  * const control = new HandleControl(['skip', 'normal']);
  * torrentSession(torrent, config, port, { control }).subscribe();
  * control.setFile(0, 'high');

@@ -36,6 +36,7 @@ export const READ_CHUNK_BYTES = 256 * 1024;
  *   `ERR_CLIENT_ABORTED` when `signal` aborts
  * @example
  * ```ts
+ * declare const control: HandleControl;
  * for await (const chunk of readRange(control, 0, { start: 0, end: 1024 })) console.log(chunk.length);
  * ```
  */
@@ -79,6 +80,7 @@ export async function* readRange(control: HandleControl, file: number, range: By
  *
  * @example
  * ```ts
+ * declare const control: HandleControl;
  * readRange$(control, 0, { end: 1 << 20 }).subscribe((chunk) => console.log(chunk.length));
  * ```
  */
@@ -109,6 +111,8 @@ export function readRange$(control: HandleControl, file: number, range?: ByteRan
  *
  * @example
  * ```ts
+ * import { createWriteStream } from 'node:fs';
+ * declare const control: HandleControl;
  * readRangeStream(control, 0).pipe(createWriteStream('copy.bin'));
  * ```
  */

@@ -60,6 +60,7 @@ export interface TorrentHandle {
  * @returns the running handle
  * @example
  * ```ts
+ * declare const config: SessionConfig, port: SwarmPort;
  * const handle = startHandle(torrent.infoHash, (control) => torrentSession(torrent, config, port, { control }), []);
  * handle.state$.subscribe((s) => console.log(s.progress));
  * ```

@@ -59,6 +59,7 @@ const CREATED_BY = `rxtorrent/${VERSION}`;
  * @throws (error channel) {@link CreateTorrentError}, {@link MetainfoError} for an unusable name
  * @example
  * ```ts
+ * import { writeFile } from 'node:fs/promises';
  * const done = await lastValueFrom(createTorrent('album', { trackers: ['http://127.0.0.1:8000/announce'] }));
  * if (done.type === 'done') await writeFile('album.torrent', done.bytes);
  * ```

@@ -32,6 +32,7 @@ export const READ_AHEAD = 4;
  * @throws {@link CreateTorrentError} `ERR_CREATE_CHANGED` when a file shrank or grew meanwhile
  * @example
  * ```ts
+ * declare const files: readonly SourceFile[], hasher: TorrentHasher;
  * for await (const done of hashFiles(files, hasher)) console.log(done);
  * ```
  */

@@ -71,6 +71,7 @@ type Pending = { readonly to: PeerAddress; readonly done: (outcome: QueryOutcome
  *
  * @example
  * ```ts
+ * declare const ownId: Uint8Array, address: PeerAddress, transport: DhtTransport, socket: import('node:dgram').Socket;
  * const node = new DhtNode({ ownId, address, scheduler: asyncScheduler, random: Math.random }, transport);
  * socket.on('message', (packet, from) => node.receive(packet, { host: from.address, port: from.port }));
  * node.query({ host: '127.0.0.1', port: 6881 }, { method: 'ping', id: ownId }, (outcome) => console.log(outcome.type));

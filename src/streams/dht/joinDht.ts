@@ -19,6 +19,7 @@ const JOIN_CONCURRENCY = 2;
  *
  * @example
  * ```ts
+ * declare const node: DhtNode;
  * runLookup(node, infoHash, 'get_peers', lookupSeeds(node, infoHash, [{ host: '127.0.0.1', port: 6881 }]));
  * ```
  */
@@ -34,7 +35,8 @@ export function lookupSeeds(node: DhtNode, target: NodeId, bootstrap: readonly P
  *
  * @example
  * ```ts
- * joinDht(node, [{ host: '127.0.0.1', port: 6881 }]).subscribe({ complete: () => console.log(node.table.size) });
+ * declare const node: DhtNode;
+ * joinDht(node, [{ host: '127.0.0.1', port: 6881 }], Math.random).subscribe({ complete: () => console.log(node.table.size) });
  * ```
  */
 export function joinDht(node: DhtNode, bootstrap: readonly PeerAddress[], random: () => number): Observable<never> {

@@ -28,6 +28,7 @@ export type LookupEvent =
  *
  * @example
  * ```ts
+ * declare const node: DhtNode;
  * runLookup(node, infoHash, 'get_peers', node.table.closest(infoHash, 8)).subscribe((e) => console.log(e.type));
  * ```
  */

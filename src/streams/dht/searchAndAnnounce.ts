@@ -33,6 +33,7 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '']);
  *
  * @example
  * ```ts
+ * declare const node: DhtNode, bootstrap: readonly PeerAddress[];
  * peerLookup(node, bootstrap, infoHash, asyncScheduler).subscribe((e) => e.type === 'peers' && console.log(e.peers));
  * ```
  */
@@ -50,6 +51,7 @@ export function peerLookup(node: DhtNode, bootstrap: readonly PeerAddress[], inf
  *
  * @example
  * ```ts
+ * declare const node: DhtNode, bootstrap: readonly PeerAddress[];
  * searchAndAnnounce(node, bootstrap, infoHash, 6881, asyncScheduler).subscribe((e) => console.log(e.type));
  * ```
  */

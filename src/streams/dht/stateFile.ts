@@ -78,6 +78,7 @@ export async function loadDhtState(path: string): Promise<DhtSavedState | undefi
  *
  * @example
  * ```ts
+ * declare const ownId: Uint8Array, table: RoutingTable;
  * saveDhtState('dht.json', { id: ownId, nodes: table.nodes() });
  * ```
  */

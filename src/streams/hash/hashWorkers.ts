@@ -61,6 +61,7 @@ export function defaultHashThreads(): number {
  *
  * @example
  * ```ts
+ * declare const piece: Uint8Array;
  * const hashers = new HashWorkers();
  * const { digest, data } = await hashers.sha1(piece); // go on with `data`: `piece` may be detached
  * await hashers.close();

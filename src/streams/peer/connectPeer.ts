@@ -58,6 +58,7 @@ export interface ConnectPeerOptions extends TorrentPeerOptions, PeerConnectionCo
  * @see https://www.bittorrent.org/beps/bep_0003.html#peer-protocol
  * @example
  * ```ts
+ * declare const have: Bitfield, limiter: ConnectionLimiter;
  * connectPeer({ host: '10.0.0.2', port: 6881 }, { infoHash, peerId, bitfield: () => have, limits: { pieceCount }, limiter })
  *   .pipe(mergeMap((conn) => { void conn.send({ type: 'interested' }); return conn.messages$; }))
  *   .subscribe(console.log);

@@ -58,6 +58,8 @@ export interface ConnectionSlot {
  *
  * @example
  * ```ts
+ * declare const host: string, address: PeerAddress, bitfield: () => Bitfield;
+ * declare function lookup(infoHash: Uint8Array): TorrentPeerOptions | undefined;
  * const limiter = createConnectionLimiter({ maxPeers: 50 });
  * listenForPeers({ host, port, limiter, lookup });
  * connectPeer(address, { infoHash, peerId, bitfield, limiter });

@@ -78,6 +78,7 @@ export function methodsOf(policy: EncryptionPolicy): CryptoMethod[] {
  *   connection the policy refuses) and which otherwise behaves as `io`
  * @example
  * ```ts
+ * declare const ours: Handshake;
  * const io = encryptStream(fromSocket(socket), { policy: 'require', skey: infoHash });
  * void io.write(encodeHandshake(ours)); // sent, encrypted, once MSE is done
  * ```

@@ -87,6 +87,7 @@ function destroyQuietly(socket: Socket): void {
  * @returns the byte stream and writer
  * @example
  * ```ts
+ * declare function handle(message: DecodedMessage): void;
  * const io = fromSocket(socket);
  * io.bytes$.pipe(frameMessages(), decodeMessages()).subscribe(handle);
  * await io.write(encodeMessage({ type: 'interested' }));

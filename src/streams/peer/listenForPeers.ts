@@ -72,6 +72,7 @@ export type ListenerEvent =
  * @throws {PeerError} `ERR_PEER_INVALID_ARGUMENT` at once, for a bad timeout or cap
  * @example
  * ```ts
+ * declare const limiter: ConnectionLimiter, torrents: Map<string, TorrentPeerOptions>, session: { add(connection: PeerConnection): void };
  * listenForPeers({ host: '0.0.0.0', port: 6881, limiter, lookup: (ih) => torrents.get(toHex(ih)) })
  *   .subscribe((e) => { if (e.type === 'connection') session.add(e.connection); });
  * ```

@@ -59,6 +59,7 @@ class OpensslRc4 implements StreamCipher {
  * @returns the cipher stream
  * @example
  * ```ts
+ * declare const keyA: Uint8Array, bytes: Uint8Array;
  * const encrypt = createRc4Cipher(keyA);
  * socket.write(encrypt.copy(bytes));
  * ```

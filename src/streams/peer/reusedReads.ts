@@ -20,6 +20,8 @@ export const READ_BUFFER_BYTES = 64 * 1024;
  *
  * @example
  * ```ts
+ * import { connect } from 'node:net';
+ * declare const host: string;
  * const reads = new ReusedReads();
  * const socket = connect({ host, port, onread: reads.onread });
  * const io = fromSocket(socket, reads);

@@ -39,6 +39,7 @@ export interface BanFlowInput {
  * @returns one {@link Ban} per banned peer
  * @example
  * ```ts
+ * declare const links: SwarmLinks, links$: BanFlowInput['links$'], verdicts$: BanFlowInput['verdicts$'];
  * banFlow({ links$, verdicts$, threshold: 2 }).subscribe((ban) => links.close(ban.peer.key));
  * ```
  */

@@ -55,6 +55,8 @@ export type DhtFlowOutput =
  * @returns peers to dial and views; never errors
  * @example
  * ```ts
+ * declare const dht: DhtFlowInput['dht'], links$: DhtFlowInput['links$'], scheduler: DhtFlowInput['scheduler'];
+ * declare const open: number, dials$: import('rxjs').Subject<DialCommand>;
  * dhtFlow({ infoHash, dht, listenPort: 6881, links$, fewPeers: () => open < 5, isPrivate: () => false, scheduler })
  *   .subscribe((out) => out.type === 'peers' && dials$.next({ type: 'add', addresses: out.peers }));
  * ```

@@ -50,6 +50,8 @@ interface PeerExtensions {
  * @returns replies and PEX messages for peers, and learned addresses
  * @example
  * ```ts
+ * declare const links: SwarmLinks, links$: ExtensionFlowInput['links$'], scheduler: ExtensionFlowInput['scheduler'];
+ * declare const learned$: import('rxjs').Subject<readonly PeerAddress[]>;
  * extensionFlow({ torrent, links$, pexIntervalMs: undefined, scheduler })
  *   .subscribe((out) => (out.type === 'send' ? links.send(out.peer, out.message) : learned$.next(out.addresses)));
  * ```

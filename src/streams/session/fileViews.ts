@@ -42,6 +42,7 @@ export interface ReaderView {
  * @returns the views, in `rxtorrent info` order
  * @example
  * ```ts
+ * declare const book: ProgressBook;
  * fileViewsOf(torrent, (i) => book.have.has(i), ['skip', 'normal']);
  * ```
  */
@@ -64,6 +65,7 @@ export function fileViewsOf(torrent: Torrent, has: (index: number) => boolean, p
  *
  * @example
  * ```ts
+ * declare const control: HandleControl;
  * readerViewsOf(torrent, control.readers);
  * ```
  */

@@ -48,6 +48,8 @@ export type MetadataFlowOutput =
  *   `ExtensionError` when the fetch gives up, a `MetainfoError` for metadata that is no torrent
  * @example
  * ```ts
+ * declare const uri: string, links$: MetadataFlowInput['links$'], scheduler: MetadataFlowInput['scheduler'];
+ * declare function start(torrent: Torrent): void;
  * metadataFlow({ link: parseMagnet(uri), links$, metadata: undefined, scheduler })
  *   .subscribe((out) => out.type === 'torrent' && start(out.torrent));
  * ```

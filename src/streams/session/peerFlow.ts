@@ -79,7 +79,8 @@ export type PeerFlowOutput =
  * @returns connections (dialled or inbound) and tracker events; errors when listening fails
  * @example
  * ```ts
- * peerFlow({ infoHash, port, options, trackers, given, maxPeers: 50, links$, transfer$, bans$, learned$, scheduler, random, announce: undefined, isPrivate: () => false })
+ * declare const input: PeerFlowInput, links: SwarmLinks;
+ * peerFlow({ ...input, maxPeers: 50, announce: undefined, isPrivate: () => false })
  *   .subscribe((out) => out.type === 'connection' && links.adopt(out.connection));
  * ```
  */

@@ -40,6 +40,7 @@ export interface PeerOptionsSource {
  *
  * @example
  * ```ts
+ * declare const connection: PeerConnection;
  * connection.setLimits(limitsOf(torrent));
  * ```
  */
@@ -71,8 +72,9 @@ export function extendedHandshakeOf(torrent: Torrent | undefined, listenPort: nu
  *
  * @example
  * ```ts
- * const options = sessionPeerOptions({ peerId, torrent: () => torrent, have: () => book?.have, listenPort: () => port });
- * port.dial(address, infoHash, options);
+ * declare const book: ProgressBook | undefined, swarm: SwarmPort, address: PeerAddress;
+ * const options = sessionPeerOptions({ peerId, torrent: () => torrent, have: () => book?.have, listenPort: () => 6881 });
+ * swarm.dial(address, infoHash, options);
  * ```
  */
 export function sessionPeerOptions(source: PeerOptionsSource): TorrentPeerOptions {

@@ -57,6 +57,8 @@ export type PieceFlowOutput =
  * @returns verdicts, scheduler feedback, written pieces, completion; errors when storage fails
  * @example
  * ```ts
+ * declare const storage: PieceStorage, book: ProgressBook, blocks$: PieceFlowInput['blocks$'];
+ * declare function done(): void;
  * pieceFlow({ torrent, storage, book, blocks$, hashThreads: 0 }).subscribe((out) => out.type === 'complete' && done());
  * ```
  */

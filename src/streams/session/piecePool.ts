@@ -19,6 +19,7 @@ export const MAX_IDLE_PIECE_BYTES = 32 * 1024 * 1024;
  *
  * @example
  * ```ts
+ * declare const size: number;
  * const pool = new PiecePool(torrent.pieceLength);
  * const data = pool.take(size);
  * pool.give(data); // once the piece is written or rejected

@@ -47,6 +47,7 @@ export type PlanFlowOutput =
  *   or a piece is written
  * @example
  * ```ts
+ * declare const book: ProgressBook, priorities$: PlanFlowInput['priorities$'], readers$: PlanFlowInput['readers$'], written$: PlanFlowInput['written$'];
  * planFlow({ torrent, has: (i) => book.have.has(i), priorities$, readers$, written$ }).subscribe(console.log);
  * ```
  */

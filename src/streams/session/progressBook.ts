@@ -13,6 +13,7 @@ import { pieceSize, type Torrent } from '../../protocol/metainfo/index.js';
  *
  * @example
  * ```ts
+ * declare const recheckedHave: Bitfield, index: number;
  * const book = new ProgressBook(torrent, recheckedHave);
  * book.add(index); // after the piece is written
  * book.left;       // wanted bytes still missing

@@ -37,6 +37,7 @@ export const NO_RATES: RateSample = Object.freeze({ at: 0, downloaded: 0, upload
  *
  * @example
  * ```ts
+ * declare const scheduler: import('rxjs').SchedulerLike, links: SwarmLinks, rates$: import('rxjs').Subject<Rates>;
  * const book = new RateBook(scheduler.now());
  * interval(RATE_SAMPLE_MS, scheduler).subscribe(() => rates$.next(book.sample(scheduler.now(), links)));
  * ```

@@ -13,6 +13,7 @@ export const RATE_WINDOW_MS = 5000;
  *
  * @example
  * ```ts
+ * declare const conn: { downloadedBytes: number };
  * const meter = new RateMeter();
  * meter.sample(now, conn.downloadedBytes);
  * meter.rate; // bytes/s over the last 5 s

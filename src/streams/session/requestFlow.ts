@@ -68,6 +68,7 @@ function toSwarmEvents(pieceCount: number): OperatorFunction<LinkEvent, SwarmEve
  *
  * @example
  * ```ts
+ * declare const links: SwarmLinks;
  * const events = swarmEventsOf(torrent.pieceCount);
  * links.events$.subscribe((e) => console.log(events(e)));
  * ```
@@ -111,6 +112,8 @@ export function swarmEventsOf(pieceCount: number): (event: LinkEvent) => readonl
  * @returns commands for peers and accepted blocks; completes with `links$`
  * @example
  * ```ts
+ * declare const book: ProgressBook, links: SwarmLinks, blocks$: import('rxjs').Subject<ReceivedBlock>;
+ * declare const links$: RequestFlowInput['links$'], pieces$: RequestFlowInput['pieces$'], scheduler: RequestFlowInput['scheduler'];
  * requestFlow({ torrent, have: book.have, links$, pieces$, levels$: of(new Uint8Array(torrent.pieceCount).fill(1)), deadlines$: of([]), sequential: false, buckets: [], scheduling: undefined, scheduler, random: Math.random })
  *   .subscribe((out) => (out.type === 'send' ? links.send(out.peer, out.message) : blocks$.next(out.block)));
  * ```

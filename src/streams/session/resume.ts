@@ -22,6 +22,7 @@ function hasFiles(storage: SessionStorage): storage is SessionStorage & Pick<Fil
  *
  * @example
  * ```ts
+ * declare const config: SessionConfig, storage: PieceStorage;
  * const have = await trustedHave(torrent, config.path, storage);
  * ```
  */
@@ -36,6 +37,7 @@ export async function trustedHave(torrent: Torrent, path: string, storage: Sessi
  *
  * @example
  * ```ts
+ * declare const config: SessionConfig;
  * const files = config.files ?? (await rememberedPriorities(config.path)) ?? [];
  * ```
  */
@@ -48,6 +50,7 @@ export async function rememberedPriorities(path: string): Promise<readonly Prior
  *
  * @example
  * ```ts
+ * declare const storage: PieceStorage, book: ProgressBook;
  * const saver = new ResumeSaver(torrent, path, storage, book);
  * interval(10_000).subscribe(() => void saver.saveIfChanged());
  * ```

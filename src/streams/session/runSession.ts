@@ -65,7 +65,8 @@ export type SessionSource =
  * @returns cold session states; unsubscribing closes connections, announces `stopped`, closes files
  * @example
  * ```ts
- * runSession({ kind: 'torrent', torrent }, { path: 'downloads/x.iso' }, port).subscribe((s) => console.log(s.status));
+ * declare const swarm: SwarmPort;
+ * runSession({ kind: 'torrent', torrent }, { path: 'downloads/x.iso' }, swarm).subscribe((s) => console.log(s.status));
  * ```
  */
 export function runSession(source: SessionSource, config: SessionConfig, port: SwarmPort, components: SessionComponents = {}): Observable<SessionState> {

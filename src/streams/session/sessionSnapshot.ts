@@ -62,7 +62,8 @@ export interface SnapshotParts {
  *
  * @example
  * ```ts
- * subscriber.next(sessionSnapshot({ source: torrent, phase, book, links: links.all(), downloaded, uploaded, rates, trackers, downloading }));
+ * declare const subscriber: import('rxjs').Subscriber<SessionState>, parts: SnapshotParts, links: SwarmLinks;
+ * subscriber.next(sessionSnapshot({ ...parts, source: torrent, links: links.all() }));
  * ```
  */
 export function sessionSnapshot(parts: SnapshotParts): SessionState {
@@ -128,6 +129,7 @@ export function sessionSnapshot(parts: SnapshotParts): SessionState {
  *
  * @example
  * ```ts
+ * declare const event: TrackerEvent, scheduler: import('rxjs').SchedulerLike, trackers: Map<string, TrackerView>;
  * const view = trackerViewOf(event, scheduler.now()); if (view) trackers.set(view.url, view);
  * ```
  */

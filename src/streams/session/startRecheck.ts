@@ -26,6 +26,8 @@ export type StartEvent =
  *   storage and the pieces verified on it (undefined: none), then completes
  * @example
  * ```ts
+ * declare const config: SessionConfig;
+ * declare function go(storage: PieceStorage, have: Bitfield | undefined): void;
  * startRecheck(torrent, config, () => openFileStorage(torrent, { path })).subscribe((e) => e.type === 'ready' && go(e.storage, e.have));
  * ```
  */

@@ -47,6 +47,7 @@ export function openStorage(torrent: Torrent, config: Pick<SessionConfig, 'path'
  * @returns `checking` progress, then `ready`; never completes by itself
  * @example
  * ```ts
+ * declare const config: SessionConfig, scheduler: import('rxjs').SchedulerLike;
  * startTorrent(torrent, config, openStorage(torrent, config, undefined), scheduler).subscribe(console.log);
  * ```
  */
@@ -81,7 +82,8 @@ export function startTorrent(
  *
  * @example
  * ```ts
- * const { upload, download } = bucketsOf(port, config);
+ * declare const swarm: SwarmPort, config: SessionConfig;
+ * const { upload, download } = bucketsOf(swarm, config);
  * ```
  */
 export function bucketsOf(port: SwarmPort, config: Pick<SessionConfig, 'uploadRate' | 'downloadRate'>): { readonly upload: readonly TokenBucket[]; readonly download: readonly TokenBucket[] } {

@@ -31,6 +31,7 @@ interface Entry {
  *
  * @example
  * ```ts
+ * declare const connection: PeerConnection, key: PeerKey;
  * const links = new SwarmLinks(torrent.pieceCount);
  * links.events$.subscribe((e) => console.log(e.type, e.peer.address));
  * links.adopt(connection);

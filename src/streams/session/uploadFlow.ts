@@ -49,6 +49,8 @@ export interface UploadFlowInput {
  * @returns choke, unchoke and have messages for peers; errors when a storage read fails
  * @example
  * ```ts
+ * declare const storage: PieceStorage, book: ProgressBook, links: SwarmLinks;
+ * declare const links$: UploadFlowInput['links$'], rates$: UploadFlowInput['rates$'], written$: UploadFlowInput['written$'], scheduler: UploadFlowInput['scheduler'];
  * uploadFlow({ torrent, storage, book, links$, rates$, written$, buckets: [], scheduler, random: Math.random })
  *   .subscribe((out) => links.send(out.peer, out.message));
  * ```

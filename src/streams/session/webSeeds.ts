@@ -37,6 +37,7 @@ export interface WebSeedsConfig extends WebSeedTuning {
  *
  * @example
  * ```ts
+ * declare const swarm$: import('rxjs').Subject<SwarmEvent>;
  * const seeds = new WebSeeds(torrent, torrent.urlList, asyncScheduler);
  * seeds.events$.subscribe((e) => swarm$.next(e));
  * seeds.start();

@@ -21,6 +21,7 @@ interface Entry {
  *
  * @example
  * ```ts
+ * declare const bytes: Uint8Array;
  * const pool = new HandlePool();
  * await pool.use('/data/a.part', 'r+', (fh) => fh.write(bytes, 0, bytes.length, 0));
  * ```

@@ -43,6 +43,7 @@ export type { FileState, FileStorage, Slot } from './diskStorage.js';
  *   `ERR_STORAGE_MISSING` in seed mode when a file is absent, or an I/O code
  * @example
  * ```ts
+ * import { join } from 'node:path';
  * const storage = await openFileStorage(torrent, { path: join('downloads', torrent.name) });
  * ```
  */

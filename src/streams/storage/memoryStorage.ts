@@ -23,6 +23,7 @@ export interface MemoryStorage extends PieceStorage {
  * @param config - `data`: the full content to seed
  * @example
  * ```ts
+ * declare const fileBytes: Uint8Array;
  * const storage = memoryStorage(torrent, { data: fileBytes });
  * ```
  */

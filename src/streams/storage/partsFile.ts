@@ -57,6 +57,7 @@ export function sharedPieces(torrent: Pick<Torrent, 'files' | 'pieceLength'>): n
  *
  * @example
  * ```ts
+ * declare const pool: HandlePool, pieceBytes: Uint8Array;
  * const parts = new PartsFile(torrent, partsPathOf(path), pool);
  * if (parts.holds(9)) await parts.write(9, pieceBytes);
  * ```

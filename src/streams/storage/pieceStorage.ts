@@ -10,6 +10,7 @@
  *
  * @example
  * ```ts
+ * declare const storage: PieceStorage, pieceBytes: Uint8Array;
  * await storage.writePiece(3, pieceBytes);
  * const block = await storage.readBlock(3, 16384, 16384);
  * ```

@@ -53,6 +53,7 @@ interface Window {
  * @returns the reader
  * @example
  * ```ts
+ * declare const storage: PieceStorage;
  * const reader = cachedReader(torrent, storage);
  * const block = await reader.read(3, 16384, 16384);
  * reader.release(block);

@@ -68,7 +68,8 @@ export async function readResumeRecord(path: string): Promise<ResumeRecord | und
  *
  * @example
  * ```ts
- * await writeResumeRecord(resumePathOf(path), { version: 1, infoHash, pieceCount, have, files });
+ * declare const have: ResumeRecord['have'], files: ResumeRecord['files'];
+ * await writeResumeRecord(resumePathOf(path), { version: 1, infoHash: torrent.infoHash, pieceCount, have, files });
  * ```
  */
 export async function writeResumeRecord(path: string, record: ResumeRecord): Promise<void> {
@@ -98,6 +99,8 @@ export async function writeResumeRecord(path: string, record: ResumeRecord): Pro
  * @returns the verified pieces, or undefined when anything differs
  * @example
  * ```ts
+ * declare const record: ResumeRecord, storage: FileStorage;
+ * declare function recheck(): Promise<Bitfield>;
  * const have = resumeMatches(record, torrent, await storage.files()) ?? (await recheck());
  * ```
  */

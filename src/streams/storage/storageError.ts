@@ -19,7 +19,8 @@ const CODES: Record<string, StorageErrorCode> = {
  *
  * @example
  * ```ts
- * await handle.write(bytes).catch((err) => { throw toStorageError(err, `cannot write ${path}`); });
+ * declare const handle: import('node:fs/promises').FileHandle, bytes: Uint8Array;
+ * await handle.write(bytes).catch((err: unknown) => { throw toStorageError(err, `cannot write ${path}`); });
  * ```
  */
 export function toStorageError(err: unknown, what: string): StorageError {

@@ -26,6 +26,8 @@ export type RunEvent =
  * @returns each block once complete, in order; errors with the first failed request
  * @example
  * ```ts
+ * declare const blocks: readonly BlockRef[], options: HttpRangeOptions;
+ * declare function use(event: RunEvent): void;
  * fetchRun(torrent, 'http://127.0.0.1:8080/', firstRun(blocks, torrent.pieceLength, 4 << 20)!, options).subscribe((e) => e.type === 'block' && use(e));
  * ```
  */

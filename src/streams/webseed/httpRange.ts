@@ -50,6 +50,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * @returns the range's bytes in order, completing when all arrived; {@link WebSeedError} otherwise
  * @example
  * ```ts
+ * import http from 'node:http';
+ * import https from 'node:https';
  * const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
  * httpRange('http://127.0.0.1:8080/a.bin', 0, 65536, { agents, scheduler: asyncScheduler, idleTimeoutMs: 30_000, maxRedirects: 5 }).subscribe(console.log);
  * ```

@@ -77,8 +77,9 @@ function transportFor(url: URL): AnnounceTransport | TrackerError {
  * @see https://www.bittorrent.org/beps/bep_0003.html#trackers
  * @example
  * ```ts
+ * declare const left: number;
  * announce('http://tracker.example/announce', { infoHash, peerId, port: 6881, uploaded: 0, downloaded: 0, left, event: 'started' },
- *   { localAddress: '192.0.2.10' }).subscribe(({ peers, interval }) => ...);
+ *   { localAddress: '192.0.2.10' }).subscribe(({ peers, interval }) => console.log(peers.length, interval));
  * ```
  */
 export function announce(url: string, params: AnnounceParams, config: AnnounceConfig = {}): Observable<AnnounceResponse> {

@@ -66,6 +66,8 @@ function randomKey(random: () => number): Uint8Array {
  * @see https://www.bittorrent.org/beps/bep_0012.html
  * @example
  * ```ts
+ * declare const stats$: import('rxjs').Observable<TransferStats>;
+ * declare function dial(peer: PeerAddress): void;
  * announceEvery([['http://tracker.example/announce']], stats$, { infoHash, peerId, port: 6881, host: '192.0.2.10' })
  *   .pipe(selectPeers())
  *   .subscribe(dial);

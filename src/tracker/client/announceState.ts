@@ -39,11 +39,12 @@ const BACKOFF_JITTER = 0.25;
  *
  * @example
  * ```ts
+ * declare const tiers: string[][], policy: AnnouncePolicy, stats: TransferStats, response: AnnounceResponse;
  * const state = new AnnounceState(new TrackerTiers(tiers, Math.random), policy);
  * state.updateLeft(stats.left);
  * state.beginRound();
  * const step = state.next(); // { tracker, event: 'started', trackerId: undefined }
- * const waitMs = state.succeeded(step, response, stats.left, now); // or state.failed()
+ * const waitMs = state.succeeded(step!, response, stats.left, now); // or state.failed()
  * ```
  */
 export class AnnounceState {

@@ -76,6 +76,7 @@ function statusError(url: URL, status: number, body: Uint8Array, max: number): T
  * @returns the parsed reply.
  * @example
  * ```ts
+ * declare const params: AnnounceParams;
  * httpTransport(new URL('http://127.0.0.1:8000/announce'), params, { maxResponseBytes: 262144 }).subscribe(console.log);
  * ```
  */

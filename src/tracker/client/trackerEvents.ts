@@ -72,6 +72,8 @@ export type TrackerEvent = TrackerPeersEvent | TrackerStatus;
  * @returns an operator from {@link TrackerEvent} to {@link PeerAddress}.
  * @example
  * ```ts
+ * declare const tiers: string[][], stats$: import('rxjs').Observable<TransferStats>, config: AnnounceEveryConfig;
+ * declare function dial(peer: PeerAddress): void;
  * announceEvery(tiers, stats$, config).pipe(selectPeers()).subscribe(dial);
  * ```
  */

@@ -50,6 +50,8 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '']);
  *
  * @example
  * ```ts
+ * declare const txid: number;
+ * declare const message: UdpChannelHandlers['message'], error: UdpChannelHandlers['error'];
  * const channel = openUdpChannel({ host: '127.0.0.1', port: 6969 }, { localAddress: '127.0.0.8' }, { message, error });
  * channel.send(encodeUdpConnect(txid));
  * ```

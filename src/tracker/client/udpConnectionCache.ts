@@ -15,6 +15,7 @@ export const UDP_CONNECTION_ID_REUSE_MS = 60_000;
  *
  * @example
  * ```ts
+ * declare const id: Uint8Array;
  * const cache = new UdpConnectionCache();
  * cache.set('127.0.0.1:6969', id, now);
  * cache.get('127.0.0.1:6969', now + 59_999); // id

@@ -69,6 +69,7 @@ function targetOf(url: URL): { host: string; port: number } {
  * @see https://www.bittorrent.org/beps/bep_0015.html
  * @example
  * ```ts
+ * declare const params: AnnounceParams;
  * const transport = createUdpTransport();
  * transport(new URL('udp://127.0.0.1:6969'), params, { maxResponseBytes: 65536 }).subscribe(console.log);
  * ```

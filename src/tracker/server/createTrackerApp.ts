@@ -41,6 +41,7 @@ function sendBencoded(ctx: Context, body: Uint8Array): void {
  * @throws {@link TrackerError} `ERR_TRACKER_BAD_CONFIG` for an invalid option.
  * @example
  * ```ts
+ * import http from 'node:http';
  * const app = createTrackerApp({ interval: 300 });
  * http.createServer(app.callback()).listen(8000, '0.0.0.0');
  * // announce URL: http://host:8000/announce

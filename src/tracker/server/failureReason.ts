@@ -34,6 +34,8 @@ const CLIENT_FACING: ReadonlySet<TrackerErrorCode> = new Set<TrackerErrorCode>([
  *
  * @example
  * ```ts
+ * declare const err: unknown;
+ * declare function log(err: unknown): void;
  * const reason = clientFailureReason(err) ?? (log(err), INTERNAL_FAILURE_REASON);
  * ```
  */

@@ -41,6 +41,7 @@ export interface AnnounceSettings {
  *   (its message is a fit failure reason); any other rejection is the store's own failure.
  * @example
  * ```ts
+ * declare const store: SwarmStore, raw: string, remote: { address: string };
  * const reply = await handleAnnounce(store, parseAnnounceQuery(raw, remote), { interval: 600, minInterval: 60, now: Date.now() });
  * ```
  */

@@ -17,6 +17,7 @@ import type { SwarmStore } from '../store/swarmStore.js';
  * @returns one entry per info-hash, to encode with `encodeScrapeReply`.
  * @example
  * ```ts
+ * declare const store: SwarmStore, raw: string;
  * const files = await handleScrape(store, parseScrapeQuery(raw), Date.now());
  * ```
  */

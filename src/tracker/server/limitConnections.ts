@@ -46,6 +46,7 @@ export interface ConnectionLimit {
  * @throws {@link TrackerError} `ERR_TRACKER_BAD_CONFIG` for a bound or timeout below 1.
  * @example
  * ```ts
+ * import http from 'node:http';
  * const server = http.createServer(createTrackerApp().callback());
  * limitConnections(server, { maxConnections: 512 });
  * server.listen(8000);

@@ -43,7 +43,8 @@ export function createCounters(): TrackerCounters {
  * @param now - the current time, ms since the epoch.
  * @example
  * ```ts
- * ctx.body = await readStats(store, counters, startedMs, now());
+ * declare const ctx: import('koa').Context, store: SwarmStore, counters: TrackerCounters, startedMs: number;
+ * ctx.body = await readStats(store, counters, startedMs, Date.now());
  * ```
  */
 export async function readStats(

@@ -48,6 +48,7 @@ export interface UdpTrackerServer {
  * @throws the socket's bind error (`EADDRINUSE`, `EADDRNOTAVAIL`) as the rejection.
  * @example
  * ```ts
+ * declare const server: import('node:http').Server, config: TrackerConfig, store: SwarmStore;
  * const http = server.listen(8000, '0.0.0.0');
  * const udp = await listenUdpTracker(createUdpTrackerHandler(config, { store }), { host: '0.0.0.0', port: 8000 });
  * ```

@@ -153,6 +153,7 @@ export type StoreLimits = Required<SwarmStoreConfig>;
  * @throws {@link TrackerError} `ERR_TRACKER_BAD_CONFIG` for a limit or TTL that is not a positive integer.
  * @example
  * ```ts
+ * declare const config: SwarmStoreConfig;
  * const { peerTtlMs, maxSwarms } = resolveStoreLimits(config);
  * ```
  */

@@ -16,6 +16,7 @@ function escapeHtml(text: string): string {
  * @param title - shown in the header and the tab
  * @example
  * ```ts
+ * declare const ctx: import('koa').Context;
  * ctx.body = dashboardHtml('rxtorrent');
  * ```
  */

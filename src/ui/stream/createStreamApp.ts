@@ -58,6 +58,7 @@ const IP_OR_LOCALHOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\]|localhost)$/i;
  * @throws {@link UiError} `ERR_UI_INVALID_ARGUMENT` for a `maxStreams` below 1
  * @example
  * ```ts
+ * import http from 'node:http';
  * const handle = client.add(torrent, { path: 'downloads/' + torrent.name });
  * http.createServer(createStreamApp(handle).callback()).listen(8000, '127.0.0.1');
  * ```

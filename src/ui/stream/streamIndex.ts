@@ -34,7 +34,8 @@ export function fileUrlPath(infoHash: string, index: number, path: string): stri
  *
  * @example
  * ```ts
- * streamIndex(servedTorrents(handle).all());
+ * declare const served: readonly ServedTorrent[]; // servedTorrents(source).all()
+ * streamIndex(served);
  * ```
  */
 export function streamIndex(torrents: readonly ServedTorrent[]): StreamIndexEntry[] {
@@ -54,7 +55,8 @@ const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#
  *
  * @example
  * ```ts
- * ctx.body = streamIndexHtml(streamIndex(torrents.all()));
+ * declare const ctx: import('koa').Context, served: readonly ServedTorrent[];
+ * ctx.body = streamIndexHtml(streamIndex(served));
  * ```
  */
 export function streamIndexHtml(entries: readonly StreamIndexEntry[]): string {

@@ -25,6 +25,7 @@ export interface ServedTorrent {
  *
  * @example
  * ```ts
+ * declare const handle: TorrentHandle;
  * const torrents = servedTorrents(handle);
  * torrents.find(handle.infoHash)?.ready.then((t) => console.log(t.files.length));
  * ```
