@@ -11,8 +11,8 @@ import { requireTool } from '../helpers/tools.js';
 const MiB = 1024 * 1024;
 const SIZE = 8 * MiB;
 const RATE = 2 * MiB;
-/** The token bucket holds one second of the rate, so that much may leave at once. */
-const BURST = RATE;
+/** The token bucket holds a quarter second of the rate, so that much may leave at once. */
+const BURST = RATE / 4;
 
 describe('interop: rxtorrent seed --upload-rate paces a real transfer', function () {
   this.timeout(30_000);

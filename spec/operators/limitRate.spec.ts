@@ -24,11 +24,11 @@ describe('limitRate', () => {
     });
   });
 
-  it('the default burst (one second of rate) lets two go at once, then paces', () => {
+  it('the default burst (one second of rate) starts with one block: the first second keeps the rate', () => {
     const scheduler = testScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       const bucket = new TokenBucket({ rate: 32 * KiB });
-      expectObservable(cold('(abcd|)').pipe(limitRate([bucket], { cost, scheduler }))).toBe('(ab) 496ms c 499ms (d|)');
+      expectObservable(cold('(abcd|)').pipe(limitRate([bucket], { cost, scheduler }))).toBe('a 499ms b 499ms c 499ms (d|)');
     });
   });
 
@@ -36,8 +36,9 @@ describe('limitRate', () => {
     const scheduler = testScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       const bucket = new TokenBucket({ rate: 32 * KiB, burst: 2 * BLOCK });
-      // a (16 KiB) at 0; x (32 KiB) needs a full bucket: 500 ms; b and z wait behind it.
-      expectObservable(cold('(axbz)').pipe(limitRate([bucket], { cost, scheduler }))).toBe('a 499ms x 499ms (bz)');
+      // a (16 KiB) at 0 takes the starting block; x (32 KiB) needs a full bucket: 1 s; b and z
+      // (free) wait behind it.
+      expectObservable(cold('(axbz)').pipe(limitRate([bucket], { cost, scheduler }))).toBe('a 999ms x 499ms (bz)');
     });
   });
 

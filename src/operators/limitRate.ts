@@ -34,9 +34,9 @@ const MAX_TIMER_MS = 0x7fffffff;
  * streams that started waiting later.
  *
  * ```
- * rate 32 KiB/s, burst 32 KiB, items of 16 KiB
+ * rate 32 KiB/s, items of 16 KiB (a bucket starts with one block)
  * source: abcd|
- * output: ab 500ms c 500ms d|     a and b at once (the burst), then one every 500 ms
+ * output: a 500ms b 500ms c 500ms d|     a at once, then one every 500 ms
  * ```
  *
  * @param buckets - every bucket an item must fit in (e.g. client-wide and per-torrent upload)

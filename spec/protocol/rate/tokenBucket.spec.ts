@@ -27,14 +27,27 @@ function worstExcess(grants: { at: number; bytes: number }[], rate: number, burs
 }
 
 describe('TokenBucket', () => {
-  it('starts full: a burst goes at once, then the steady rate', () => {
+  it('starts with one block, not full: the first second lets through the rate plus one block', () => {
     const bucket = new TokenBucket({ rate: 32 * KiB, burst: 32 * KiB });
     const sent = saturate((now) => bucket.tryTake(BLOCK, now), 100, 2000);
-    expect(sent).to.deep.equal([0, 0, 500, 1000, 1500, 2000]);
+    expect(sent).to.deep.equal([0, 500, 1000, 1500, 2000]);
+    // --download-rate 1MiB: a full 1 MiB bucket let 2 MiB through in the first second.
+    const mib = new TokenBucket({ rate: 1024 * KiB });
+    const firstSecond = saturate((now) => mib.tryTake(BLOCK, now), 10, 999).length * BLOCK;
+    expect(firstSecond).to.be.at.most(1024 * KiB + BLOCK);
+    expect(firstSecond).to.be.at.least(1024 * KiB - 2 * BLOCK);
+    // After a quiet spell, a second lets through at most 1.25 × the rate (the burst is 1/4 s).
+    let later = 0;
+    for (let now = 19_000; now < 20_000; now += 10) while (mib.tryTake(BLOCK, now)) later += BLOCK;
+    expect(later).to.be.at.most(1024 * KiB * 1.25 + BLOCK);
   });
 
-  it('burst defaults to one second of rate, and to one block at least', () => {
-    expect(new TokenBucket({ rate: 100 * KiB }).burst).to.equal(100 * KiB);
+  it('a burst smaller than a block starts full', () => {
+    expect(new TokenBucket({ rate: 1000, burst: 2000 }).available(0)).to.equal(2000);
+  });
+
+  it('burst defaults to a quarter second of rate, and to one block at least', () => {
+    expect(new TokenBucket({ rate: 100 * KiB }).burst).to.equal(25 * KiB);
     expect(new TokenBucket({ rate: 1000 }).burst).to.equal(BLOCK);
   });
 
@@ -80,7 +93,7 @@ describe('TokenBucket', () => {
     expect(bucket.available(0)).to.equal(Infinity);
   });
 
-  it('setLimit keeps the tokens earned, up to the new burst; unlimited → limited starts full', () => {
+  it('setLimit keeps the tokens earned, up to the new burst; unlimited → limited starts with one block', () => {
     const bucket = new TokenBucket({ rate: 1000, burst: 4000 });
     bucket.tryTake(1000, 0);
     bucket.setLimit({ rate: 100, burst: 2000 }, 0);

@@ -18,9 +18,15 @@ import { BLOCK_LENGTH } from '../metainfo/layout.js';
 export interface TokenBucketConfig {
   /** Refill rate in bytes/s; `Infinity` means unlimited. */
   readonly rate: number;
-  /** Most tokens held, in bytes: how much may go at once after a quiet spell. @default max(rate, 16384) */
+  /**
+   * Most tokens held, in bytes: how much may go at once after a quiet spell, so at most
+   * `burst + rate × T` bytes go in any T seconds. @default max(rate / 4, 16384): a quarter second
+   */
   readonly burst?: number;
 }
+
+/** Tokens a limited bucket starts with (at most its burst): one block, so a transfer can begin at once. */
+const START_BYTES = BLOCK_LENGTH;
 
 /** Tokens short of a need by less than this count as enough (floating-point refill error). */
 const EPSILON_BYTES = 1e-6;
@@ -39,16 +45,19 @@ export interface TokenClaim {
 }
 
 /**
- * A token bucket on an injected clock (`now` in ms on every call). It starts full.
+ * A token bucket on an injected clock (`now` in ms on every call). It starts with one block of
+ * tokens (16 KiB, or its burst if smaller), not full, and its burst defaults to a quarter second
+ * of the rate: with a full bucket of one second, the first second (or any second after a quiet
+ * spell) let twice the rate through (2 MB under `--download-rate 1MiB`).
  *
  * An item larger than `burst` would never fit: it goes once the bucket is full and leaves it in
  * debt, so the long-run rate still holds.
  *
  * @example
  * ```ts
- * const bucket = new TokenBucket({ rate: 32 * 1024 });   // burst 32 KiB
+ * const bucket = new TokenBucket({ rate: 1024 * 1024 }); // burst 256 KiB, starts with 16 KiB
  * bucket.tryTake(16384, now);                           // true
- * bucket.timeUntil(32768, now);                         // 500: ms until 32 KiB are there
+ * bucket.timeUntil(32768, now);                         // 31.25: ms until 32 KiB are there
  * ```
  */
 export class TokenBucket {
@@ -81,7 +90,7 @@ export class TokenBucket {
 
   /**
    * Changes the limits (the user changed a setting). Tokens earned so far are kept, up to the
-   * new burst; an unlimited bucket that becomes limited starts full.
+   * new burst; an unlimited bucket that becomes limited starts as a new one does (one block).
    *
    * @param config - the new limits
    * @param now - current time in ms
@@ -89,13 +98,13 @@ export class TokenBucket {
    */
   setLimit(config: TokenBucketConfig, now?: number): void {
     const { rate } = config;
-    const burst = config.burst ?? Math.max(rate, BLOCK_LENGTH);
+    const burst = config.burst ?? Math.max(rate / 4, BLOCK_LENGTH);
     if (!(rate > 0)) throw new RateLimitError('ERR_RATE_INVALID_ARGUMENT', `rate must be > 0 bytes/s, not ${rate}`);
     if (rate !== Infinity && !(burst >= 1 && burst < Infinity)) {
       throw new RateLimitError('ERR_RATE_INVALID_ARGUMENT', `burst must be a finite number ≥ 1 byte, not ${burst}`);
     }
     if (now !== undefined) this.refill(now);
-    this.tokens = this.unlimited ? burst : Math.min(this.tokens, burst);
+    this.tokens = Math.min(this.unlimited ? START_BYTES : this.tokens, burst);
     this.rateBps = rate;
     this.burstBytes = burst;
   }
