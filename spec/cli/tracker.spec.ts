@@ -66,5 +66,7 @@ describe('rxtorrent tracker', function () {
     });
     expect(formatTrackerStatsLine(undefined, stats(750), 60_000)).to.equal('12.50 announces/s, 3 swarms, 4 seeders, 9 leechers');
     expect(formatTrackerStatsLine(stats(750), stats(810), 60_000)).to.match(/^1\.00 announces\/s/);
+    const one: TrackerStats = { swarms: 1, seeders: 1, leechers: 1, announces: 0, scrapes: 0, failures: 0, uptimeSeconds: 60 };
+    expect(formatTrackerStatsLine(undefined, one, 60_000)).to.equal('0.00 announces/s, 1 swarm, 1 seeder, 1 leecher');
   });
 });

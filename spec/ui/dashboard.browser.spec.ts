@@ -126,9 +126,13 @@ describe('the dashboard in headless Chromium, over an in-process swarm', functio
     expect(consoleErrors.filter((e) => !e.includes('ERR_INCOMPLETE_CHUNKED_ENCODING'))).to.deep.equal([]);
   });
 
-  /** Opens the dashboard of `states` (a fixed state, no swarm) in Chromium for `check`. */
-  async function showing(states: BehaviorSubject<SessionState>, check: (page: Page) => Promise<void>): Promise<void> {
+  /**
+   * Opens the dashboard of `states` (a fixed state, no swarm) in Chromium for `check`; `beforePage`
+   * runs once the app is made, before the page opens.
+   */
+  async function showing(states: BehaviorSubject<SessionState>, check: (page: Page) => Promise<void>, beforePage?: () => void): Promise<void> {
     const server = http.createServer(createDashboardApp(states).callback());
+    beforePage?.();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       browser = await launchChromium();
@@ -140,6 +144,16 @@ describe('the dashboard in headless Chromium, over an in-process swarm', functio
       await new Promise((r) => server.close(r));
     }
   }
+
+  it('draws the rates chart at once on a page opened late, from the history the app kept', async () => {
+    const states = new BehaviorSubject<SessionState>(sessionStateOf());
+    await showing(states, async (page) => {
+      await page.waitForSelector('#rates[data-samples]', { timeout: 10_000 });
+      expect(Number(await page.getAttribute('#rates', 'data-samples'))).to.equal(31);
+    }, () => {
+      for (let i = 1; i <= 30; i++) states.next(sessionStateOf({ downloadRate: i * 1000 }));
+    });
+  });
 
   it('lists web seeds in the peers table with their status and why', async () => {
     const states = new BehaviorSubject<SessionState>(sessionStateOf({

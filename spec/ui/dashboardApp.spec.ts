@@ -7,7 +7,7 @@ import { defer, ReplaySubject, Subject } from 'rxjs';
 import { UiError } from '../../src/errors.js';
 import type { SessionState } from '../../src/streams/session/sessionState.js';
 import { createTrackerApp } from '../../src/tracker/server/createTrackerApp.js';
-import { createDashboardApp, pollTrackerStats, type DashboardState } from '../../src/ui/index.js';
+import { createDashboardApp, DASHBOARD_RATE_SAMPLES, pollTrackerStats, type DashboardState } from '../../src/ui/index.js';
 import { openSse } from './sseClient.js';
 import { sessionStateOf } from './states.js';
 
@@ -60,6 +60,25 @@ describe('createDashboardApp (koa app: page + event stream)', function () {
       expect(subscriptions).to.equal(1);
       first.close();
       late.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps the rates of the last states from its creation: a page opened late gets them in its first message', async () => {
+    const states = new ReplaySubject<SessionState>(1);
+    const server = await listen(createDashboardApp(states));
+    try {
+      for (let i = 1; i <= DASHBOARD_RATE_SAMPLES + 10; i++) states.next(sessionStateOf({ downloadRate: i }));
+      const page = await openSse(new URL('events', server.url).href);
+      const first = await page.waitFor((s: DashboardState) => s.sessions.length === 1);
+      expect(first.rateHistory).to.have.length(DASHBOARD_RATE_SAMPLES);
+      expect(first.rateHistory![0]!.down).to.equal(11);
+      expect(first.rateHistory!.at(-1)!.down).to.equal(DASHBOARD_RATE_SAMPLES + 10);
+      states.next(sessionStateOf({ downloadRate: 7 }));
+      const next = await page.waitFor((s: DashboardState) => s.downloadRate === 7, 2000);
+      expect(next.rateHistory, 'only the first message carries it').to.equal(undefined);
+      page.close();
     } finally {
       await server.close();
     }

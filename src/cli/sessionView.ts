@@ -7,7 +7,7 @@
 import type { SessionState } from '../streams/session/sessionState.js';
 import { progressView, type ProgressView } from './progressView.js';
 import { describeError } from './report.js';
-import { formatBytes, formatDuration } from './units.js';
+import { formatBytes, formatDuration, plural } from './units.js';
 
 /** How to show the state. */
 export interface SessionViewConfig {
@@ -106,10 +106,6 @@ function describePeers(s: SessionState): string {
 function webSeedsField(seeds: NonNullable<SessionState['webSeeds']>): string {
   const dropped = seeds.filter((w) => w.status === 'dropped').length;
   return `${plural(seeds.length, 'web seed')}${dropped === 0 ? '' : ` (${dropped} dropped)`}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** `tracker ok (3 seeders, 2 leechers)`, or the failure of the first tracker when none answers. */

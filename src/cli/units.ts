@@ -65,3 +65,16 @@ export function formatDuration(seconds: number | undefined): string {
   if (s >= 60) return `${Math.floor(s / 60)}m${pad(s % 60)}s`;
   return `${s}s`;
 }
+
+/**
+ * A count and its word, plural unless the count is 1.
+ *
+ * @example
+ * ```ts
+ * plural(1, 'seeder'); // '1 seeder'
+ * plural(3, 'seeder'); // '3 seeders'
+ * ```
+ */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

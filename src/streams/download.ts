@@ -21,10 +21,13 @@ export type TorrentSource = Torrent | MagnetLink | string | Uint8Array;
 export interface DownloadConfig extends ClientConfig, Omit<SessionConfig, 'path' | 'mode'> {
   /** For a magnet link: write the `.torrent` here once the metadata is verified. */
   readonly saveTorrent?: string;
-  /** Folder the content is saved under (as `<dir>/<torrent name>`). @default '.' */
-  readonly dir?: string;
-  /** Exact content path instead of `<dir>/<name>` (the file, or the top folder). */
+  /** Where the content goes: the file, or the top folder (the `path` of `client.add`). */
   readonly path?: string;
+  /**
+   * Instead of `path`: the folder the content goes under, as `<dir>/<torrent name>` (for a magnet
+   * link, whose name is known only once its metadata arrives). @default '.'
+   */
+  readonly dir?: string;
 }
 
 /** Options of {@link seed}. */
@@ -46,7 +49,7 @@ export interface SeedConfig extends ClientConfig, Omit<SessionConfig, 'mode' | '
  *   error, a bad source or bad options included, arrives on the observable (nothing throws)
  * @example
  * ```ts
- * download(await readTorrent('x.torrent'), { dir: 'downloads', maxPeers: 30 })
+ * download(await readTorrent('x.torrent'), { path: 'downloads/x', maxPeers: 30 })
  *   .subscribe((s) => console.log(`${(s.progress * 100).toFixed(1)}% ${s.peers.length} peers`));
  * ```
  */

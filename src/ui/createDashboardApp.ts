@@ -8,9 +8,9 @@
 import Koa from 'koa';
 import type { Context } from 'koa';
 import { Router } from '@koa/router';
-import { ReplaySubject, share, type Observable } from 'rxjs';
+import { defer, map, ReplaySubject, share, tap, type Observable } from 'rxjs';
 import type { TrackerStats } from '../tracker/server/stats.js';
-import { dashboardState, type DashboardSource } from './dashboardState.js';
+import { asClientState, DASHBOARD_RATE_SAMPLES, dashboardState, type DashboardRateSample, type DashboardSource } from './dashboardState.js';
 import { dashboardHtml, DASHBOARD_CSS } from './page/dashboardPage.js';
 import { DASHBOARD_APP_SCRIPT } from './page/dashboardScript.js';
 import { sse, type SseConfig } from './sse.js';
@@ -38,8 +38,10 @@ const CONTENT_SECURITY_POLICY =
  * when `tracker$` is given, and per session a progress bar, a canvas piece map and a peers
  * table; it reconnects whenever the stream drops.
  *
- * All pages share one subscription to `state$` (a new page gets the latest state at once); it
- * starts with the first page and ends with the last (once `state$` completes, its last state is
+ * All pages share one subscription to `state$` (a new page gets the latest state at once). It
+ * starts when the app is made, so that the app keeps the rates of the last
+ * {@link DASHBOARD_RATE_SAMPLES} states and a page, however late it opens, draws its chart at
+ * once (`rateHistory` of its first message); it ends when `state$` does (its last state is then
  * kept for any page that opens later). Pass a hot stream — e.g. a `Subject` the
  * session's own subscriber feeds, or `shareReplay(1)` — never a cold `download(...)` that would
  * start the torrent when a page opens. The app never listens: mount it or pass `app.callback()`
@@ -58,17 +60,29 @@ const CONTENT_SECURITY_POLICY =
  * ```ts
  * import http from 'node:http';
  * const states$ = new ReplaySubject<SessionState>(1);
- * download(torrent, { dir: 'downloads' }).subscribe(states$);
+ * download(torrent, { path: 'downloads/' + torrent.name }).subscribe(states$);
  * http.createServer(createDashboardApp(states$).callback()).listen(8080, '127.0.0.1');
  * ```
  */
 export function createDashboardApp(state$: Observable<DashboardSource>, config: DashboardConfig = {}): Koa {
   const title = config.title ?? 'rxtorrent';
-  const shared$ = dashboardState(state$, config.tracker$).pipe(
+  // One subscription to state$ from now on, page or not, keeps the rates history; the tracker's
+  // stats are polled only while a page is open. An error ends it (pages resubscribe by themselves).
+  const rates: DashboardRateSample[] = [];
+  const source$ = state$.pipe(
+    tap((s) => {
+      const { downloadRate, uploadRate } = asClientState(s);
+      rates.push({ down: downloadRate, up: uploadRate });
+      if (rates.length > DASHBOARD_RATE_SAMPLES) rates.shift();
+    }),
+    share({ connector: () => new ReplaySubject<DashboardSource>(1), resetOnError: true, resetOnComplete: false, resetOnRefCountZero: false }),
+  );
+  source$.subscribe({ error: () => undefined });
+  const shared$ = dashboardState(source$, config.tracker$).pipe(
     // A page that opens after the source completed still gets its final state.
     share({ connector: () => new ReplaySubject<DashboardState>(1), resetOnError: true, resetOnComplete: false, resetOnRefCountZero: true }),
   );
-  const events = sse(shared$, config.events);
+  const events = sse(defer(() => shared$.pipe(map((s, i) => (i === 0 ? { ...s, rateHistory: rates.slice() } : s)))), config.events);
   const html = dashboardHtml(title);
   const app = new Koa();
   const router = new Router();

@@ -13,7 +13,22 @@ import type { TrackerStats } from '../tracker/server/stats.js';
 export interface DashboardState extends ClientState {
   /** The tracker's `/stats`, when the dashboard was given a tracker to follow. */
   readonly tracker: TrackerStats | undefined;
+  /**
+   * In the first message of each connection only: the total rates of the last states the app saw
+   * (at most {@link DASHBOARD_RATE_SAMPLES}, oldest first, this one last), so a page opened
+   * late draws its rates chart at once.
+   */
+  readonly rateHistory?: readonly DashboardRateSample[];
 }
+
+/** One point of the dashboard's rates chart, in bytes/s. */
+export interface DashboardRateSample {
+  readonly down: number;
+  readonly up: number;
+}
+
+/** How many rate samples the dashboard keeps (server side) and draws: a minute of 250 ms states. */
+export const DASHBOARD_RATE_SAMPLES = 240;
 
 /** What the dashboard accepts: one session's states, or a client's (several sessions). */
 export type DashboardSource = SessionState | ClientState;

@@ -62,7 +62,7 @@ export function sseFrame(data: string, event?: string): string {
  * ```ts
  * import Router from '@koa/router';
  * const states$ = new ReplaySubject<SessionState>(1);
- * download(torrent, { dir: 'downloads' }).subscribe(states$);
+ * download(torrent, { path: 'downloads/' + torrent.name }).subscribe(states$);
  * const router = new Router();
  * router.get('/events', sse(states$));
  * // in the browser: new EventSource('/events').onmessage = (e) => render(JSON.parse(e.data));

@@ -4,6 +4,7 @@
  * @module
  */
 import type { TrackerStats } from '../../tracker/server/stats.js';
+import { plural } from '../units.js';
 
 /** How often the tracker prints its one-line summary. */
 export const TRACKER_LOG_INTERVAL_MS = 60_000;
@@ -24,5 +25,5 @@ export const TRACKER_LOG_INTERVAL_MS = 60_000;
 export function formatTrackerStatsLine(previous: TrackerStats | undefined, current: TrackerStats, elapsedMs: number): string {
   const announces = current.announces - (previous?.announces ?? 0);
   const rate = elapsedMs > 0 ? (announces * 1000) / elapsedMs : 0;
-  return `${rate.toFixed(2)} announces/s, ${current.swarms} swarms, ${current.seeders} seeders, ${current.leechers} leechers`;
+  return `${rate.toFixed(2)} announces/s, ${plural(current.swarms, 'swarm')}, ${plural(current.seeders, 'seeder')}, ${plural(current.leechers, 'leecher')}`;
 }

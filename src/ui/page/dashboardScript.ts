@@ -7,10 +7,11 @@
  *
  * @module
  */
+import { DASHBOARD_RATE_SAMPLES } from '../dashboardState.js';
 import { DASHBOARD_CANVAS_SCRIPT } from './dashboardCanvas.js';
 
 const APP_SCRIPT = String.raw`
-var RATE_HISTORY = 240;
+var RATE_HISTORY = ${DASHBOARD_RATE_SAMPLES};
 var history = [];
 var cards = [];
 
@@ -150,7 +151,9 @@ function render(state) {
   byId('total-eta').textContent = state.left === 0 ? 'done' : formatDuration(state.eta);
   document.body.dataset.progress = String(state.progress);
   document.title = formatPercent(state.progress) + ' · ' + TITLE;
-  history.push({ down: state.downloadRate, up: state.uploadRate });
+  // A connection's first state carries the app's history (this state last); later ones add to it.
+  if (state.rateHistory) history = state.rateHistory.slice(-RATE_HISTORY);
+  else history.push({ down: state.downloadRate, up: state.uploadRate });
   if (history.length > RATE_HISTORY) history.shift();
   drawRates(byId('rates'), history);
   renderTracker(state.tracker);
