@@ -214,8 +214,8 @@ async function exportNames(root: string, workDir: string, options: ts.CompilerOp
   });
 }
 
-/** `workDir/node_modules`: the repository's modules, and `rxtorrent` itself. */
-async function linkModules(root: string, workDir: string): Promise<void> {
+/** `workDir/node_modules`: the repository's modules, and `rxtorrent` itself (its `dist/`); `workDir/package.json` makes `.js` files there ES modules. */
+export async function linkModules(root: string, workDir: string): Promise<void> {
   const modules = join(workDir, 'node_modules');
   await rm(modules, { recursive: true, force: true });
   await mkdir(modules, { recursive: true });
