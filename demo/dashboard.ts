@@ -4,7 +4,7 @@
  * how a session's states plug into `createDashboardApp` through the public API.
  *
  * ```
- * node --import ./spec/register-ts-node.mjs demo/dashboard.ts [PORT]
+ * npm run build && node --import ./spec/register-ts-node.mjs demo/dashboard.ts [PORT]
  * ```
  * Open the printed URL; Ctrl-C stops everything.
  */
@@ -12,9 +12,9 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { map, merge, shareReplay, switchMap, timer, type Observable } from 'rxjs';
-import { buildMetainfo, createClient, memoryStorage, parseMetainfo, sha1, type SessionState } from '../src/index.js';
-import { createTrackerApp } from '../src/tracker/index.js';
-import { clientState, createDashboardApp, pollTrackerStats } from '../src/ui/index.js';
+import { buildMetainfo, createClient, memoryStorage, parseMetainfo, sha1, type SessionState } from 'rxtorrent';
+import { createTrackerApp } from 'rxtorrent/tracker';
+import { clientState, createDashboardApp, pollTrackerStats } from 'rxtorrent/ui';
 
 const SIZE = 32 * 2 ** 20;
 const PIECE_LENGTH = 256 * 1024;

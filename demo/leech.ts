@@ -3,11 +3,11 @@
  * the torrent's trackers; exits when done.
  *
  * ```
- * node --import ./spec/register-ts-node.mjs demo/leech.ts file.torrent out-dir [HOST:PORT]
+ * npm run build && node --import ./spec/register-ts-node.mjs demo/leech.ts file.torrent out-dir [HOST:PORT]
  * ```
  */
 import { auditTime } from 'rxjs';
-import { download, parsePeerAddress, readTorrent } from '../src/index.js';
+import { download, parsePeerAddress, readTorrent } from 'rxtorrent';
 
 const [torrentFile, dir = 'downloads', peer] = process.argv.slice(2);
 if (torrentFile === undefined) throw new Error('usage: leech.ts <file.torrent> [out-dir] [host:port]');

@@ -1,19 +1,21 @@
 /**
- * A download composed by hand from the public operators, with no session: one peer, its messages
- * turned into scheduler events, the scheduler's requests sent back, and the accepted blocks
- * assembled, verified, written and counted until the last piece.
+ * A download composed by hand from the public API only (`rxtorrent`, `rxtorrent/operators`), with
+ * no session: one peer, its messages turned into scheduler events, the scheduler's requests sent
+ * back, and the accepted blocks assembled, verified, written and counted until the last piece.
  *
- *   messages$ ─swarmEventOf─▶ schedulePieces ─┬─ requests ─▶ connection.send
- *                                             └─ blocks ─assemblePieces─verifyPieces─writePieces─trackCompletion
+ *   messages$ ─toSwarmEvents─▶ schedulePieces ─┬─ requests ─▶ connection.send
+ *                                              └─ blocks ─assemblePieces─verifyPieces─writePieces─trackCompletion
+ *
+ * The operators are split over three nested `pipe()` calls: RxJS types `pipe()` with up to nine
+ * operators, and one long pipe would give `Observable<unknown>`.
  *
  * ```
- * node --import ./spec/register-ts-node.mjs demo/pipeline.ts file.torrent HOST:PORT
+ * npm run build && node --import ./spec/register-ts-node.mjs demo/pipeline.ts file.torrent HOST:PORT
  * ```
  */
-import { filter, finalize, map, merge, mergeMap, of, Subject, tap } from 'rxjs';
-import { Bitfield, connectPeer, generatePeerId, memoryStorage, parsePeerAddress, readTorrent } from '../src/index.js';
-import { assemblePieces, schedulePieces, trackCompletion, verifyPieces, writePieces, type SchedulerCommand, type SwarmEvent } from '../src/operators/index.js';
-import { swarmEventOf } from '../src/protocol/scheduler/index.js';
+import { filter, finalize, merge, mergeMap, of, Subject, tap } from 'rxjs';
+import { Bitfield, connectPeer, generatePeerId, memoryStorage, parsePeerAddress, readTorrent } from 'rxtorrent';
+import { assemblePieces, schedulePieces, toSwarmEvents, trackCompletion, verifyPieces, writePieces, type SchedulerCommand, type SwarmEvent } from 'rxtorrent/operators';
 
 const [torrentFile, peer] = process.argv.slice(2);
 if (torrentFile === undefined || peer === undefined) throw new Error('usage: pipeline.ts <file.torrent> <host:port>');
@@ -31,13 +33,10 @@ connectPeer(parsePeerAddress(peer), {
     mergeMap((connection) =>
       merge(
         of<SwarmEvent>({ type: 'peer-joined', peer: KEY }),
-        connection.messages$.pipe(
-          map((message) => swarmEventOf(KEY, message, torrent.pieceCount)),
-          filter((event): event is SwarmEvent => event !== undefined),
-        ),
+        connection.messages$.pipe(toSwarmEvents(KEY, torrent.pieceCount)),
         verdicts$,
       ).pipe(
-        schedulePieces({ pieceCount: torrent.pieceCount, pieceLength: torrent.pieceLength, length: torrent.length }),
+        schedulePieces(torrent),
         // Requests (and interest) go to the peer; accepted blocks go on down the pipe.
         tap((command) => {
           if (command.type === 'interested' || command.type === 'not-interested') void connection.send({ type: command.type });

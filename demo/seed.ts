@@ -3,10 +3,10 @@
  * serve until Ctrl-C (which announces `stopped`).
  *
  * ```
- * node --import ./spec/register-ts-node.mjs demo/seed.ts file.torrent path/to/content [PORT]
+ * npm run build && node --import ./spec/register-ts-node.mjs demo/seed.ts file.torrent path/to/content [PORT]
  * ```
  */
-import { readTorrent, seed } from '../src/index.js';
+import { readTorrent, seed } from 'rxtorrent';
 
 const [torrentFile, content, port = '6881'] = process.argv.slice(2);
 if (torrentFile === undefined || content === undefined) throw new Error('usage: seed.ts <file.torrent> <content> [port]');

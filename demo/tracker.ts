@@ -3,11 +3,11 @@
  * with its stats printed every 10 s.
  *
  * ```
- * node --import ./spec/register-ts-node.mjs demo/tracker.ts [PORT]
+ * npm run build && node --import ./spec/register-ts-node.mjs demo/tracker.ts [PORT]
  * ```
  */
 import http from 'node:http';
-import { createTrackerApp, memoryStore } from '../src/tracker/index.js';
+import { createTrackerApp, memoryStore } from 'rxtorrent/tracker';
 
 const port = Number(process.argv[2] ?? 8000);
 // The embedded memory store; `redisStore(url)` would share swarms with other tracker processes.

@@ -60,7 +60,7 @@ describe('the npm package, installed into a fresh project', function () {
 
   it('ships LICENSE, dist and no sources; every source map carries its sources', async () => {
     const files = (await walk(installed)).map((f) => f.slice(installed.length + 1));
-    expect(files).to.include.members(['LICENSE', 'package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js']);
+    expect(files).to.include.members(['LICENSE', 'package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'demo/pipeline.ts', 'demo/dashboard.ts']);
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('spec/'))).to.deep.equal([]);
     for (const map of files.filter((f) => f.endsWith('.js.map'))) {
       const parsed = JSON.parse(await readFile(join(installed, map), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
@@ -102,6 +102,19 @@ ${isNotAny}notAny(rx.createClient, true);
 notAny(tracker.createTrackerApp, true);
 `);
     expect(await typeCheck(project)).to.equal('');
+  });
+
+  it('the demos it ships (demo/, which the README points to) type-check against it', async () => {
+    const dir = join(project, 'demos');
+    await mkdir(dir, { recursive: true });
+    const demos = (await readdir(join(installed, 'demo'))).filter((f) => f.endsWith('.ts')).map((f) => join(installed, 'demo', f));
+    expect(demos.length).to.be.at.least(5);
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'demos', private: true, type: 'module' }));
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: ['node'] },
+      files: demos,
+    }));
+    expect(await typeCheck(dir)).to.equal('');
   });
 
   it('every TypeScript block of README.md type-checks against the installed package, as written', async () => {

@@ -2,6 +2,10 @@
  * Pipeable RxJS operators (`rxtorrent/operators`), one per file, each a thin shell over a pure
  * core in `src/protocol`.
  *
+ * RxJS types `pipe()` with up to nine operators (its overloads stop there): past nine, the
+ * result is `Observable<unknown>`. Nest pipes instead (`a$.pipe(op1, …, op5).pipe(op6, …)`), as
+ * `demo/pipeline.ts` does.
+ *
  * @module
  */
 export { frameMessages } from './frameMessages.js';
@@ -12,6 +16,8 @@ export { initialPeerWireState, nextPeerWireState, trackPeerState } from './track
 export type { PeerWireState, ReadonlyBitfield, WireTraffic } from './trackPeerState.js';
 export { DEFAULT_IDLE_MS, DEFAULT_KEEP_ALIVE_MS, keepAlive } from './keepAlive.js';
 export type { KeepAliveConfig, WireActivity } from './keepAlive.js';
+export { toSwarmEvents } from './toSwarmEvents.js';
+export { swarmEventOf } from '../protocol/scheduler/index.js';
 export { schedulePieces } from './schedulePieces.js';
 export type { SchedulePiecesConfig } from './schedulePieces.js';
 export { assemblePieces } from './assemblePieces.js';
