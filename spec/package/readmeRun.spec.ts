@@ -16,7 +16,7 @@ import { CLI, runCli } from '../cli/run.js';
 import { linkModules } from '../helpers/examples.js';
 import { freePort } from '../helpers/net.js';
 import { filesIdentical, makeTree } from '../helpers/payload.js';
-import { startProcess, stopAllAfterEach } from '../helpers/proc.js';
+import { startProcess, stopAllAfterEach, type ProcessHandle } from '../helpers/proc.js';
 import { useTempDir } from '../helpers/tmp.js';
 import { until } from '../helpers/until.js';
 
@@ -39,12 +39,20 @@ function substitute(block: string, substitutions: readonly (readonly [string, st
   }, block);
 }
 
-/** Writes `prelude + block + epilogue`, stripped of its types, as `dir/name.mjs`; returns its path. */
-async function writeScript(dir: string, name: string, code: string): Promise<string> {
-  const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const path = join(dir, `${name}.mjs`);
-  await writeFile(path, js);
-  return path;
+/**
+ * Runs `prelude + block + epilogue` (types stripped) as `run/name.mjs` with Node, until the
+ * epilogue prints `README-DONE <json>`.
+ *
+ * @returns the child and the epilogue's value
+ */
+async function runBlock(run: string, name: string, code: { prelude: string; block: string; report: string }): Promise<{ child: ProcessHandle; report: unknown }> {
+  const source = `${code.prelude}\n${code.block}\nconsole.log('README-DONE', JSON.stringify(${code.report}));\n`;
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const script = join(run, `${name}.mjs`);
+  await writeFile(script, js);
+  const child = startProcess(process.execPath, [script], { cwd: run, timeoutSec: 80, name: `readme-${name}` });
+  const [, report] = await child.waitForLine(/^README-DONE (.*)$/, 60_000);
+  return { child, report: JSON.parse(report!) };
 }
 
 describe('README: the Library and UI blocks run against a local seeder and finish', function () {
@@ -82,12 +90,12 @@ describe('README: the Library and UI blocks run against a local seeder and finis
       // The streamed file goes to a file (stdout carries the progress lines).
       ['.pipe(process.stdout)', '.pipe(streamOut)'],
     ]);
-    const prelude = "import { createWriteStream } from 'node:fs';\nconst streamOut = createWriteStream('streamed.bin');\nlet last: { sessions: unknown[] } | undefined;\nconst render = (s: { sessions: unknown[] }): void => { last = s; };\n";
-    const epilogue = "\nconsole.log('README-DONE', JSON.stringify({ sessions: last?.sessions.length }));\n";
-    const script = await writeScript(run, 'library', prelude + block + epilogue);
-    const child = startProcess(process.execPath, [script], { cwd: run, timeoutSec: 80, name: 'readme-library' });
-    const [, done] = await child.waitForLine(/^README-DONE (.*)$/, 60_000);
-    expect(JSON.parse(done!)).to.deep.equal({ sessions: 1 });
+    const { child, report } = await runBlock(run, 'library', {
+      prelude: "import { createWriteStream } from 'node:fs';\nconst streamOut = createWriteStream('streamed.bin');\nlet last: { sessions: unknown[] } | undefined;\nconst render = (s: { sessions: unknown[] }): void => { last = s; };",
+      block,
+      report: '{ sessions: last?.sessions.length }',
+    });
+    expect(report).to.deep.equal({ sessions: 1 });
     expect(child.lines.some((l) => /^\d+\.\d% \d+ peers$/.test(l)), child.lines.join('\n')).to.equal(true);
     // done() resolved: the client's copy is whole (file 0 was wanted again before it), and file 1
     // was streamed in full; download()'s own copy finishes beside it.
@@ -101,12 +109,12 @@ describe('README: the Library and UI blocks run against a local seeder and finis
     const block = substitute(await readmeBlock("import { filter, firstValueFrom, ReplaySubject } from 'rxjs';"), [
       ["{ path: 'downloads/x' }", "{ path: 'downloads/x', host: '127.0.0.1', port: 0 }"],
     ]);
-    const prelude = "const bar = { style: { width: '' } };\nconst label = { textContent: '' };\n";
-    const epilogue = "\nconsole.log('README-DONE', JSON.stringify({ width: bar.style.width, text: label.textContent }));\n";
-    const script = await writeScript(run, 'ui', prelude + block + epilogue);
-    const child = startProcess(process.execPath, [script], { cwd: run, timeoutSec: 80, name: 'readme-ui' });
-    const [, done] = await child.waitForLine(/^README-DONE (.*)$/, 60_000);
-    const shown = JSON.parse(done!) as { width: string; text: string };
+    const { child, report } = await runBlock(run, 'ui', {
+      prelude: "const bar = { style: { width: '' } };\nconst label = { textContent: '' };",
+      block,
+      report: '{ width: bar.style.width, text: label.textContent }',
+    });
+    const shown = report as { width: string; text: string };
     expect(shown.width).to.equal('100%');
     expect(shown.text).to.match(/^album 100\.0 % /);
     // Unsubscribed, the session lets go of everything: the process ends by itself.
