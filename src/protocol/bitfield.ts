@@ -12,7 +12,14 @@ import { WireError } from '../errors.js';
 const POPCOUNT = new Uint8Array(256);
 for (let i = 1; i < 256; i++) POPCOUNT[i] = (i & 1) + POPCOUNT[i >> 1]!;
 
-/** Number of bytes a bitfield of `pieceCount` pieces takes on the wire: ⌈pieceCount / 8⌉. */
+/**
+ * Number of bytes a bitfield of `pieceCount` pieces takes on the wire: ⌈pieceCount / 8⌉.
+ *
+ * @example
+ * ```ts
+ * bitfieldByteLength(10); // 2
+ * ```
+ */
 export function bitfieldByteLength(pieceCount: number): number {
   return (pieceCount + 7) >>> 3;
 }

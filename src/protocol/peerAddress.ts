@@ -66,6 +66,11 @@ function parseIpv6(text: string): Uint8Array | undefined {
  *
  * @param text - `1.2.3.4`, `::1`, `2001:db8::7`, `::ffff:1.2.3.4`.
  * @returns the bytes, or `undefined` when `text` is not an IP literal.
+ * @example
+ * ```ts
+ * ipToBytes('127.0.0.1'); // Uint8Array [127, 0, 0, 1]
+ * ipToBytes('example.org'); // undefined
+ * ```
  */
 export function ipToBytes(text: string): Uint8Array | undefined {
   return text.includes(':') ? parseIpv6(text) : parseIpv4(text);
@@ -106,6 +111,10 @@ export function bytesToIp(bytes: Uint8Array): string {
  * socket reports for an IPv4 peer) unwrapped to IPv4.
  *
  * @returns `{ host, family }`, or `undefined` when `text` is not an IP literal.
+ * @example
+ * ```ts
+ * normalizeIp('::ffff:127.0.0.1'); // { host: '127.0.0.1', family: 4 }
+ * ```
  */
 export function normalizeIp(text: string): { host: string; family: IpFamily } | undefined {
   const bytes = ipToBytes(text);

@@ -13,7 +13,14 @@ import { UsageError } from '../usageError.js';
 /** Ports tried after the asked one when it is taken. */
 export const PORT_FALLBACKS = 10;
 
-/** Whether `port` can be listened on at `host` now (a bind, closed at once). */
+/**
+ * Whether `port` can be listened on at `host` now (a bind, closed at once).
+ *
+ * @example
+ * ```ts
+ * if (!(await portFree('127.0.0.8', 42420))) console.log('42420 is taken');
+ * ```
+ */
 export function portFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();

@@ -70,6 +70,10 @@ export function parseTrackerOptions(raw: RawTrackerOptions): TrackerOptions {
  * The UDP secret from {@link UDP_SECRET_ENV}, if set.
  *
  * @throws {@link UsageError} when it is set but not at least 16 bytes of hex.
+ * @example
+ * ```ts
+ * const secret = udpSecretFromEnv(process.env); // undefined: a random one per start
+ * ```
  */
 export function udpSecretFromEnv(env: NodeJS.ProcessEnv): Uint8Array | undefined {
   const text = env[UDP_SECRET_ENV];

@@ -332,7 +332,15 @@ function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
 }
 
-/** Lexicographic order of raw bytes, as BEP 3 sorts dict keys. */
+/**
+ * Lexicographic order of raw bytes, as BEP 3 sorts dict keys.
+ *
+ * @example
+ * ```ts
+ * declare const keys: Uint8Array[];
+ * keys.sort(compareBytes); // as a dict's keys must be ordered
+ * ```
+ */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

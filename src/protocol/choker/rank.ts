@@ -30,6 +30,11 @@ export interface Candidate {
  * @param a - one candidate
  * @param b - another
  * @returns negative when `a` deserves a slot more than `b`
+ * @example
+ * ```ts
+ * declare const candidates: Candidate[];
+ * const best = [...candidates].sort(leechingOrder).slice(0, 4);
+ * ```
  */
 export function leechingOrder(a: Candidate, b: Candidate): number {
   return (
@@ -52,6 +57,11 @@ export function leechingOrder(a: Candidate, b: Candidate): number {
  * @param a - one candidate
  * @param b - another
  * @returns negative when `a` deserves a slot more than `b`
+ * @example
+ * ```ts
+ * declare const candidates: Candidate[];
+ * const best = [...candidates].sort(seedingOrder).slice(0, 4);
+ * ```
  */
 export function seedingOrder(a: Candidate, b: Candidate): number {
   return (

@@ -154,6 +154,11 @@ export function decodePexMessage(payload: Uint8Array, limits: PexDecodeLimits = 
 /**
  * @param address a peer address.
  * @returns whether PEX can carry it (its host is an IP literal).
+ * @example
+ * ```ts
+ * isPexAddress({ host: '127.0.0.1', port: 6881 }); // true
+ * isPexAddress({ host: 'peer.example', port: 6881 }); // false: a name, not an IP
+ * ```
  */
 export function isPexAddress(address: PeerAddress): boolean {
   return ipToBytes(address.host) !== undefined;

@@ -92,7 +92,14 @@ export function checkHashRange(g: TreeGeometry, r: HashRange): MerkleError | und
   return undefined;
 }
 
-/** A short description of a range for messages. */
+/**
+ * A short description of a range for messages.
+ *
+ * @example
+ * ```ts
+ * describe({ baseLayer: 0, index: 0, length: 512, proofLayers: 2 });
+ * ```
+ */
 export function describe(r: Omit<HashRange, 'piecesRoot'>): string {
   return `(layer ${r.baseLayer}, index ${r.index}, length ${r.length}, proof ${r.proofLayers})`;
 }

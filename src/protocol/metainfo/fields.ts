@@ -12,7 +12,15 @@ export type Dict = { [key: string]: BencodeValue };
 
 const utf8 = new TextDecoder('utf-8');
 
-/** True for a decoded dict (not bytes, not a list). */
+/**
+ * True for a decoded dict (not bytes, not a list).
+ *
+ * @example
+ * ```ts
+ * declare const bytes: Uint8Array;
+ * isDict(decodeBencode(bytes)); // true for a torrent's top level
+ * ```
+ */
 export function isDict(value: BencodeValue | undefined): value is Dict {
   return typeof value === 'object' && !(value instanceof Uint8Array) && !Array.isArray(value);
 }
@@ -25,7 +33,15 @@ function wrongType(where: string, expected: string): MetainfoError {
   return new MetainfoError('ERR_METAINFO_WRONG_TYPE', `field "${where}" must be ${expected}`);
 }
 
-/** Reads an optional integer field. */
+/**
+ * Reads an optional integer field.
+ *
+ * @example
+ * ```ts
+ * declare const info: Dict;
+ * optInt(info, 'private'); // 1, or undefined when absent
+ * ```
+ */
 export function optInt(dict: Dict, key: string, where = key): number | undefined {
   const value = dict[key];
   if (value === undefined) return undefined;
@@ -33,14 +49,30 @@ export function optInt(dict: Dict, key: string, where = key): number | undefined
   return value;
 }
 
-/** Reads a required integer field. */
+/**
+ * Reads a required integer field.
+ *
+ * @example
+ * ```ts
+ * declare const info: Dict;
+ * const pieceLength = int(info, 'piece length', 'info.piece length');
+ * ```
+ */
 export function int(dict: Dict, key: string, where = key): number {
   const value = optInt(dict, key, where);
   if (value === undefined) throw missing(where);
   return value;
 }
 
-/** Reads an optional byte-string field. */
+/**
+ * Reads an optional byte-string field.
+ *
+ * @example
+ * ```ts
+ * declare const info: Dict;
+ * optBytes(info, 'md5sum'); // the bytes, or undefined when absent
+ * ```
+ */
 export function optBytes(dict: Dict, key: string, where = key): Uint8Array | undefined {
   const value = dict[key];
   if (value === undefined) return undefined;
@@ -48,20 +80,44 @@ export function optBytes(dict: Dict, key: string, where = key): Uint8Array | und
   return value;
 }
 
-/** Reads a required byte-string field. */
+/**
+ * Reads a required byte-string field.
+ *
+ * @example
+ * ```ts
+ * declare const info: Dict;
+ * const pieces = bytes(info, 'pieces', 'info.pieces');
+ * ```
+ */
 export function bytes(dict: Dict, key: string, where = key): Uint8Array {
   const value = optBytes(dict, key, where);
   if (value === undefined) throw missing(where);
   return value;
 }
 
-/** Reads an optional text field (UTF-8; invalid sequences become U+FFFD). */
+/**
+ * Reads an optional text field (UTF-8; invalid sequences become U+FFFD).
+ *
+ * @example
+ * ```ts
+ * declare const top: Dict;
+ * optText(top, 'comment'); // 'made by rxtorrent', or undefined
+ * ```
+ */
 export function optText(dict: Dict, key: string, where = key): string | undefined {
   const value = optBytes(dict, key, where);
   return value === undefined ? undefined : utf8.decode(value);
 }
 
-/** Reads an optional list field. */
+/**
+ * Reads an optional list field.
+ *
+ * @example
+ * ```ts
+ * declare const top: Dict;
+ * const tiers = optList(top, 'announce-list') ?? [];
+ * ```
+ */
 export function optList(dict: Dict, key: string, where = key): BencodeValue[] | undefined {
   const value = dict[key];
   if (value === undefined) return undefined;
@@ -69,7 +125,15 @@ export function optList(dict: Dict, key: string, where = key): BencodeValue[] | 
   return value;
 }
 
-/** Reads a required dict field. */
+/**
+ * Reads a required dict field.
+ *
+ * @example
+ * ```ts
+ * declare const top: Dict;
+ * const info = dict(top, 'info');
+ * ```
+ */
 export function dict(parent: Dict, key: string, where = key): Dict {
   const value = parent[key];
   if (value === undefined) throw missing(where);
@@ -77,7 +141,14 @@ export function dict(parent: Dict, key: string, where = key): Dict {
   return value;
 }
 
-/** Decodes a byte string as UTF-8 text. */
+/**
+ * Decodes a byte string as UTF-8 text.
+ *
+ * @example
+ * ```ts
+ * text(new TextEncoder().encode('a.bin')); // 'a.bin'
+ * ```
+ */
 export function text(value: Uint8Array): string {
   return utf8.decode(value);
 }

@@ -74,6 +74,11 @@ export class LimiterChain {
  * @param bytes - the item's size
  * @param now - current time in ms
  * @returns the wait in ms, ≥ 0
+ * @example
+ * ```ts
+ * declare const clientUpload: TokenBucket, torrentUpload: TokenBucket;
+ * const waitMs = timeUntilAll([clientUpload, torrentUpload], 16384, now); // 0: it may go now
+ * ```
  */
 export function timeUntilAll(buckets: readonly TokenBucket[], bytes: number, now: number): number {
   let wait = 0;

@@ -123,6 +123,10 @@ export function decodeCompactPeers(bytes: Uint8Array, family: IpFamily): PeerAdd
 /**
  * Splits peers into IPv4 and IPv6 ones, the `peers` and `peers6` of a compact reply. Hosts that
  * are not IP literals (names) fit neither and are dropped.
+ * @example
+ * ```ts
+ * const { v4, v6 } = splitByFamily([{ host: '127.0.0.1', port: 6881 }, { host: '::1', port: 6881 }]);
+ * ```
  */
 export function splitByFamily<P extends PeerAddress>(peers: readonly P[]): { v4: P[]; v6: P[] } {
   const v4: P[] = [];

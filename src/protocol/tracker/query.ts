@@ -126,6 +126,10 @@ export function parseQueryString(raw: string, limits: QueryLimits = {}): QueryPa
  *
  * @throws {@link TrackerError} `ERR_TRACKER_REPEATED_PARAMETER` when `key` is given more than once
  *   (which of two `info_hash` values was meant is a guess we refuse to make).
+ * @example
+ * ```ts
+ * const infoHash = singleParam(parseQueryString('info_hash=%12%34&port=6881'), 'info_hash');
+ * ```
  */
 export function singleParam(params: QueryParams, key: string): Uint8Array | undefined {
   const values = params.get(key);

@@ -34,6 +34,10 @@ export function encodeUdpConnect(transactionId: number): Uint8Array {
 /**
  * The 32-bit BEP 15 `key` for an HTTP-style key: 8 hex digits (what `announceEvery` sends) are
  * read as their value; any other bytes are XOR-folded into 4, so the same key always maps alike.
+ * @example
+ * ```ts
+ * udpKeyOf(new TextEncoder().encode('0000beef')); // Uint8Array [0, 0, 0xbe, 0xef]
+ * ```
  */
 export function udpKeyOf(key: Uint8Array): Uint8Array {
   const text = String.fromCharCode(...key);

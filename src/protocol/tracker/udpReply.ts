@@ -123,7 +123,15 @@ export function encodeUdpError(transactionId: number, message: string, maxLength
   return out;
 }
 
-/** The transaction id of a reply, or `undefined` when the packet is too short to carry one. */
+/**
+ * The transaction id of a reply, or `undefined` when the packet is too short to carry one.
+ *
+ * @example
+ * ```ts
+ * declare const packet: Uint8Array;
+ * const txid = udpTransactionIdOf(packet); // match it against the requests in flight
+ * ```
+ */
 export function udpTransactionIdOf(packet: Uint8Array): number | undefined {
   return packet.length < 8 ? undefined : view(packet).getUint32(4);
 }

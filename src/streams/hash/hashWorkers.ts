@@ -50,7 +50,14 @@ interface Job {
   readonly reject: (err: unknown) => void;
 }
 
-/** The default number of threads: the cores left over by the main thread, one or two. */
+/**
+ * The default number of threads: the cores left over by the main thread, one or two.
+ *
+ * @example
+ * ```ts
+ * const hashers = new HashWorkers({ threads: defaultHashThreads() });
+ * ```
+ */
 export function defaultHashThreads(): number {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }

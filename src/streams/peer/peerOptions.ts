@@ -61,6 +61,10 @@ export const DEFAULT_EXTENDED_HANDSHAKE: ExtendedHandshake = Object.freeze({
  * @param timeouts - user values
  * @returns every timeout set
  * @throws {PeerError} `ERR_PEER_INVALID_ARGUMENT` for a timeout that is not positive
+ * @example
+ * ```ts
+ * const timeouts = resolvePeerTimeouts({ connectMs: 5_000 }); // the rest at their defaults
+ * ```
  */
 export function resolvePeerTimeouts(timeouts: PeerTimeouts = {}): ResolvedPeerTimeouts {
   const resolved = {

@@ -77,7 +77,14 @@ export function planFlow(input: PlanFlowInput): Observable<PlanFlowOutput> {
   );
 }
 
-/** The plan of a session with no control: every piece normal but the skipped files', no readers. */
+/**
+ * The plan of a session with no control: every piece normal but the skipped files', no readers.
+ *
+ * @example
+ * ```ts
+ * const { priorities$, readers$ } = fixedPlan({ files: ['normal', 'skip'], ranges: [] });
+ * ```
+ */
 export function fixedPlan(choice: PriorityChoice): { priorities$: Observable<PriorityChoice>; readers$: Observable<readonly ReaderPosition[]> } {
   return { priorities$: of(choice), readers$: of([]) };
 }

@@ -107,6 +107,10 @@ function numwantOf(option: AnnounceEveryConfig['numwant']): () => number {
  * Fills in defaults and checks every option.
  *
  * @throws {@link TrackerError} `ERR_TRACKER_BAD_CONFIG`.
+ * @example
+ * ```ts
+ * const resolved = resolveAnnounceEvery({ infoHash, peerId, port: 6881 });
+ * ```
  */
 export function resolveAnnounceEvery(config: AnnounceEveryConfig): ResolvedAnnounceEvery {
   const bad = (why: string): TrackerError => new TrackerError('ERR_TRACKER_BAD_CONFIG', why);

@@ -24,6 +24,11 @@ export const UDP_MAX_RETRANSMIT_EXPONENT = 8;
 /**
  * How long to wait for a reply after the `n`-th retransmission (0 for the first send):
  * 15 s, 30 s, 60 s, … 3,840 s, then 3,840 s again.
+ * @example
+ * ```ts
+ * udpRetransmitDelayMs(0); // 15000
+ * udpRetransmitDelayMs(2); // 60000
+ * ```
  */
 export function udpRetransmitDelayMs(n: number): number {
   return UDP_RETRANSMIT_BASE_MS * 2 ** Math.min(Math.max(0, n), UDP_MAX_RETRANSMIT_EXPONENT);

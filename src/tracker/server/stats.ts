@@ -29,7 +29,15 @@ export interface TrackerStats {
   readonly uptimeSeconds: number;
 }
 
-/** Fresh zeroed counters. */
+/**
+ * Fresh zeroed counters.
+ *
+ * @example
+ * ```ts
+ * const counters = createCounters();
+ * counters.announces++;
+ * ```
+ */
 export function createCounters(): TrackerCounters {
   return { announces: 0, scrapes: 0, failures: 0 };
 }

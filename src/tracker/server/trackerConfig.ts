@@ -96,6 +96,10 @@ function integerIn(name: string, value: number, min: number, max = Number.MAX_SA
  * Fills in defaults and checks every option (programmer errors surface at factory time).
  *
  * @throws {@link TrackerError} `ERR_TRACKER_BAD_CONFIG`.
+ * @example
+ * ```ts
+ * const resolved = resolveTracker({ interval: 300 }, { store: memoryStore() });
+ * ```
  */
 export function resolveTracker(config: TrackerConfig, components: TrackerComponents): ResolvedTracker {
   const interval = integerIn('interval', config.interval ?? DEFAULT_INTERVAL_SECONDS, 1);
