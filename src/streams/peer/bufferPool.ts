@@ -20,6 +20,7 @@ const SIZES = 4;
  *
  * @example
  * ```ts
+ * declare const socket: SocketStream;
  * const pool = new BufferPool();
  * const out = pool.take(16397);
  * socket.lend(() => pool.give(out), out);
