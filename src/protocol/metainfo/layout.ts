@@ -175,7 +175,7 @@ export function pieceInFile(torrent: Pick<Torrent, 'pieceLength' | 'pieceCount' 
  *
  * @example
  * ```ts
- * formatBytes(contentLength(torrent));
+ * console.log(`${contentLength(torrent)} bytes`); // what `rxtorrent info` calls the size
  * ```
  */
 export function contentLength(torrent: Pick<Torrent, 'version' | 'length' | 'files'>): number {

@@ -68,6 +68,7 @@ export interface WebSeedPickState extends PickState {
  *
  * @example
  * ```ts
+ * declare const state: WebSeedPickState, slot: PeerSlot;
  * steerWebSeed(state, slot); // slot.covered: peers deliver the rest
  * ```
  */
@@ -85,7 +86,8 @@ export function steerWebSeed(state: WebSeedPickState, web: PeerSlot): void {
  *
  * @example
  * ```ts
- * holdsRun(slots.get(piece.runOf)); // peers skip the piece's free blocks
+ * declare const slots: Map<PeerKey, PeerSlot>, piece: PartialPiece;
+ * holdsRun(piece.runOf === undefined ? undefined : slots.get(piece.runOf)); // peers skip the piece's free blocks
  * ```
  */
 export function holdsRun(web: PeerSlot | undefined): boolean {
@@ -110,6 +112,7 @@ function mayTake(state: WebSeedPickState, web: PeerSlot, index: number, webSeeds
  *
  * @example
  * ```ts
+ * declare const state: WebSeedPickState, slot: PeerSlot;
  * const pick = pickWebPartial(state, slot); // [piece, block] or undefined
  * ```
  */
@@ -131,6 +134,7 @@ export function pickWebPartial(state: WebSeedPickState, web: PeerSlot, anyPiece 
  *
  * @example
  * ```ts
+ * declare const state: WebSeedPickState, slot: PeerSlot;
  * const index = pickWebUnstarted(state, slot);
  * ```
  */
@@ -179,6 +183,7 @@ function longestStretch(pieceCount: number, fits: (index: number) => boolean): [
  *
  * @example
  * ```ts
+ * declare const state: WebSeedPickState, slot: PeerSlot;
  * const pick = pickWebEndgame(state, slot, 2);
  * ```
  */

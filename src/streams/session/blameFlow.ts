@@ -55,6 +55,9 @@ interface Case {
  * @returns hash requests and blames
  * @example
  * ```ts
+ * declare const verdicts$: BlameFlowInput['verdicts$'], links$: BlameFlowInput['links$'], scheduler: BlameFlowInput['scheduler'];
+ * declare const blamed$: import('rxjs').Subject<PeerKey>;
+ * declare function send(command: SendCommand): void;
  * blameFlow({ torrent, verdicts$, links$, scheduler }).subscribe((out) => (out.type === 'send' ? send(out) : blamed$.next(out.peer)));
  * ```
  */

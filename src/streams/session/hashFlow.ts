@@ -48,6 +48,8 @@ export interface HashFlowInput {
  * @returns `hashes` and `hash reject` messages for peers; never errors (a failed read is a reject)
  * @example
  * ```ts
+ * declare const storage: HashFlowInput['storage'], book: ProgressBook, links: SwarmLinks;
+ * declare const links$: HashFlowInput['links$'], scheduler: HashFlowInput['scheduler'];
  * hashFlow({ torrent, storage, has: (i) => book.have.has(i), links$, scheduler }).subscribe((out) => links.send(out.peer, out.message));
  * ```
  */

@@ -58,6 +58,8 @@ interface Wanted {
  * @returns hash requests, bans, progress, then the completed torrent
  * @example
  * ```ts
+ * declare const links$: LayerFetchInput['links$'], scheduler: LayerFetchInput['scheduler'];
+ * declare function start(torrent: Torrent): void;
  * layerFetchFlow({ torrent, links$, scheduler }).subscribe((out) => out.type === 'torrent' && start(out.torrent));
  * ```
  */

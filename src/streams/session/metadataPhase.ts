@@ -33,7 +33,9 @@ export interface PhaseInput {
  * @returns the running subscription
  * @example
  * ```ts
- * teardown.add(fetchMetadata(link, config, { links, scheduler, send, progress, done: learned, fail }));
+ * declare const teardown: import('rxjs').Subscription, link: MagnetLink, config: SessionConfig, phase: PhaseInput;
+ * declare function learned(torrent: Torrent): void;
+ * teardown.add(fetchMetadata(link, config, { ...phase, done: learned }));
  * ```
  */
 export function fetchMetadata(link: MagnetLink, config: Pick<SessionConfig, 'metadata' | 'metadataTimeoutMs'>, p: PhaseInput): Subscription {
@@ -69,7 +71,9 @@ export function fetchMetadata(link: MagnetLink, config: Pick<SessionConfig, 'met
  * @returns the running subscription
  * @example
  * ```ts
- * teardown.add(fetchLayers(torrent, (b) => bans$.next(b), { links, scheduler, send, progress, done: run, fail }));
+ * declare const teardown: import('rxjs').Subscription, bans$: import('rxjs').Subject<Ban>, phase: PhaseInput;
+ * declare function run(torrent: Torrent): void;
+ * teardown.add(fetchLayers(torrent, (b) => bans$.next(b), { ...phase, done: run }));
  * ```
  */
 export function fetchLayers(torrent: Torrent, ban: (b: Ban) => void, p: PhaseInput): Subscription {

@@ -77,7 +77,8 @@ export interface PeerStart {
  * @returns the running subscription; connections are adopted by `links`
  * @example
  * ```ts
- * teardown.add(startPeers({ source: torrent, torrent: () => torrent, have: () => undefined, listenPort: () => undefined, config, port, links, transfer$, bans$, learned$, scheduler, random, announce: undefined, views, fail }));
+ * declare const teardown: import('rxjs').Subscription, start: PeerStart;
+ * teardown.add(startPeers({ ...start, source: torrent, torrent: () => torrent, have: () => undefined, listenPort: () => undefined, announce: undefined }));
  * ```
  */
 export function startPeers(s: PeerStart): Subscription {
