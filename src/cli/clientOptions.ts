@@ -50,7 +50,7 @@ export function sharedOptions(command: Command): Command {
 
 /** The `--encryption` option, shared with `demo`. */
 export const ENCRYPTION_FLAGS = '--encryption <policy>';
-export const ENCRYPTION_HELP = 'message stream encryption: prefer (accept both, dial encrypted first), require (RC4 only) or off (plaintext only)';
+export const ENCRYPTION_HELP = 'message stream encryption: prefer (accept both, dial with the MSE handshake first, RC4 only when the peer wants it), require (RC4 only) or off (plaintext only)';
 
 /**
  * The policy of `--encryption`.

@@ -65,7 +65,7 @@ describe('message stream encryption (loopback)', function () {
 
   for (const [out, inn, encrypted] of [
     ['require', 'require', true],
-    ['prefer', 'prefer', true],
+    ['prefer', 'prefer', false],
     ['require', 'prefer', true],
     ['prefer', 'require', true],
     ['off', 'prefer', false],

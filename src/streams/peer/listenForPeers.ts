@@ -34,7 +34,7 @@ export interface ListenForPeersOptions extends PeerConnectionContext {
   readonly lookup: (infoHash: Uint8Array) => TorrentPeerOptions | undefined;
   /**
    * Message stream encryption: `'prefer'` accepts plaintext and MSE handshakes (told apart by the
-   * first bytes), picking RC4 when the peer offers it; `'require'` accepts MSE with RC4 only
+   * first bytes), picking plaintext when the peer offers both, RC4 when it offers only that; `'require'` accepts MSE with RC4 only
    * (a plaintext handshake: `ERR_MSE_REFUSED`); `'off'` reads plaintext only (an MSE handshake
    * fails as a bad protocol string, `ERR_WIRE_BAD_PROTOCOL`). @default 'off'
    */
