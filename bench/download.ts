@@ -18,7 +18,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSeconds, startBackground, watchPeaks, type MemoryPeaks } from './lib/background.js';
 import {
-  ARIA2_DONE, aria2LeechArgs, freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_DONE, RXTORRENT, RXTORRENT_BASELINE, rxArgs, startTracker,
+  ARIA2_DONE, aria2LeechArgs, freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_DONE, RXTORRENT, RXTORRENT_BASELINE, rxArgs, startTracker, createTorrentFile,
 } from './lib/btClients.js';
 import { printTable } from './lib/measure.js';
 import { loadAverages, sha1File, writePayload } from './lib/payload.js';
@@ -65,10 +65,7 @@ async function main(): Promise<void> {
     const tracker = await startTracker(10, RUN_TIMEOUT_SEC * (CLIENTS.length * ROUNDS + 2));
     background.push(tracker.process);
     const torrent = join(dir, 'payload.torrent');
-    const create = startBackground(process.execPath, [RXTORRENT, 'create', payload, '-t', tracker.url, '-o', torrent, '--piece-length', '1MiB'], {
-      name: 'rxtorrent-create', timeoutSec: 120,
-    });
-    if ((await create.exited) !== 0) throw new Error(`rxtorrent create failed:\n${create.lines.join('\n')}`);
+    await createTorrentFile(payload, tracker.url, torrent, '1MiB');
 
     const seedPort = await freePort();
     const seeder = startBackground(PYTHON, ltArgs('seed', { torrent, savePath: seedDir, port: seedPort, seedMode: true, enc: 'enabled' }), {

@@ -16,7 +16,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childrenOf, startBackground, watchPeaks, type Background } from './lib/background.js';
-import { freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_SEEDING, RXTORRENT, startTracker } from './lib/btClients.js';
+import { freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_SEEDING, RXTORRENT, startTracker, createTorrentFile } from './lib/btClients.js';
 import { printTable } from './lib/measure.js';
 import { loadAverages, sha1File, writePayload } from './lib/payload.js';
 
@@ -116,8 +116,7 @@ async function main(): Promise<void> {
     const tracker = await startTracker(10, RUN_TIMEOUT_SEC * (SEEDERS.length * ROUNDS + 2));
     background.push(tracker.process);
     const torrent = join(dir, 'payload.torrent');
-    const create = startBackground(process.execPath, [RXTORRENT, 'create', payload, '-t', tracker.url, '-o', torrent, '--piece-length', '1MiB'], { name: 'rxtorrent-create', timeoutSec: 120 });
-    if ((await create.exited) !== 0) throw new Error(`rxtorrent create failed:\n${create.lines.join('\n')}`);
+    await createTorrentFile(payload, tracker.url, torrent, '1MiB');
 
     let runNumber = 0;
     const transfer = async (seeder: Seeder): Promise<Run> => {

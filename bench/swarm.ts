@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackground, type Background } from './lib/background.js';
-import { freePort, LT_DONE, LT_ENV, LT_READY, LT_UPLOADED, ltArgs, PYTHON, RX_SEEDING, RXTORRENT, RXTORRENT_BASELINE, rxArgs, startTracker } from './lib/btClients.js';
+import { freePort, LT_DONE, LT_ENV, LT_READY, LT_UPLOADED, ltArgs, PYTHON, RX_SEEDING, RXTORRENT, RXTORRENT_BASELINE, rxArgs, startTracker, createTorrentFile } from './lib/btClients.js';
 import { printTable } from './lib/measure.js';
 import { loadAverages, sha1File, writePayload } from './lib/payload.js';
 
@@ -62,10 +62,7 @@ async function runSwarm(kind: Kind, dir: string, payload: string, expected: stri
     const tracker = await startTracker(5, SWARM_TIMEOUT_SEC + 60);
     processes.push(tracker.process);
     const torrent = join(work, `${kind}.torrent`);
-    const create = startBackground(process.execPath, [RXTORRENT, 'create', payload, '-t', tracker.url, '-o', torrent, '--piece-length', '256KiB'], {
-      name: 'rxtorrent-create', timeoutSec: 120,
-    });
-    if ((await create.exited) !== 0) throw new Error(`rxtorrent create failed:\n${create.lines.join('\n')}`);
+    await createTorrentFile(payload, tracker.url, torrent, '256KiB');
     const seedDir = join(dir, 'seed');
     const start = (name: string, cmd: string, args: string[], env = process.env): Background => {
       const p = startBackground(cmd, args, { name, timeoutSec: SWARM_TIMEOUT_SEC + 30, env });

@@ -101,3 +101,11 @@ export function aria2LeechArgs(torrent: string, dir: string, port: number): stri
     '--file-allocation=none', '--summary-interval=1', '--console-log-level=notice', '--seed-time=0', torrent,
   ];
 }
+
+/** `rxtorrent create payload -t trackerUrl -o torrent --piece-length pieceLength`; rejects if it fails. */
+export async function createTorrentFile(payload: string, trackerUrl: string, torrent: string, pieceLength: string): Promise<void> {
+  const create = startBackground(process.execPath, [RXTORRENT, 'create', payload, '-t', trackerUrl, '-o', torrent, '--piece-length', pieceLength], {
+    name: 'rxtorrent-create', timeoutSec: 120,
+  });
+  if ((await create.exited) !== 0) throw new Error(`rxtorrent create failed:\n${create.lines.join('\n')}`);
+}

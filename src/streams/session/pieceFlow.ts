@@ -16,7 +16,7 @@ import type { Torrent } from '../../protocol/metainfo/index.js';
 import type { AssembledPiece, PieceVerdict, ReceivedBlock } from '../../protocol/pieces/index.js';
 import type { SwarmEvent } from '../../protocol/scheduler/index.js';
 import { HashWorkers } from '../hash/hashWorkers.js';
-import { PiecePool } from './piecePool.js';
+import { PiecePool } from '../storage/piecePool.js';
 import type { ProgressBook } from './progressBook.js';
 import type { SessionStorage } from './sessionConfig.js';
 

@@ -50,7 +50,7 @@ export type RequestFlowOutput =
 const NONE: readonly SwarmEvent[] = Object.freeze([]);
 
 /** Each link event's scheduler events, in order (no inner subscription per message, as `mergeMap` would make). */
-function toSwarmEvents(pieceCount: number): OperatorFunction<LinkEvent, SwarmEvent> {
+function swarmEventsOfLinks(pieceCount: number): OperatorFunction<LinkEvent, SwarmEvent> {
   const eventsOf = swarmEventsOf(pieceCount);
   return (links$) => new Observable<SwarmEvent>((subscriber) => links$.subscribe({
     next: (event) => {
@@ -125,7 +125,7 @@ export function requestFlow(input: RequestFlowInput): Observable<RequestFlowOutp
     input.levels$.pipe(map((levels): SwarmEvent => ({ type: 'priorities', levels }))),
     input.deadlines$.pipe(map((pieces): SwarmEvent => ({ type: 'deadlines', pieces }))),
   );
-  const commands$ = merge(plan$, input.links$.pipe(toSwarmEvents(torrent.pieceCount)), input.pieces$, input.sources$ ?? EMPTY).pipe(
+  const commands$ = merge(plan$, input.links$.pipe(swarmEventsOfLinks(torrent.pieceCount)), input.pieces$, input.sources$ ?? EMPTY).pipe(
     schedulePieces({
       ...input.scheduling, pieceCount: torrent.pieceCount, pieceLength: torrent.pieceLength, length: torrent.length, have: input.have,
       random: input.random, scheduler, sequential: input.sequential,

@@ -14,6 +14,7 @@
  * @module
  */
 import { pieceSize, type Torrent } from '../../protocol/metainfo/index.js';
+import { PiecePool } from './piecePool.js';
 import type { PieceStorage } from './pieceStorage.js';
 
 /** Largest window read at once. */
@@ -68,14 +69,13 @@ export function cachedReader(
   const cache = new Map<string, Window>();
   /** Which window a block's memory belongs to. */
   const owners = new Map<ArrayBufferLike, Window>();
-  const spare: Uint8Array[] = [];
-  const maxSpare = Math.max(1, Math.floor(maxBytes / windowBytes));
+  const spare = new PiecePool(windowBytes, maxBytes);
   let cachedBytes = 0;
 
   const recycle = (w: Window): void => {
     if (w.cached || w.lent > 0 || w.memory === undefined) return;
     owners.delete(w.memory.buffer);
-    if (spare.length < maxSpare) spare.push(new Uint8Array(w.memory.buffer, 0, windowBytes));
+    spare.give(w.memory);
   };
   const uncache = (key: string, w: Window): void => {
     if (cache.get(key) !== w) return;
@@ -86,7 +86,7 @@ export function cachedReader(
   };
   const load = (index: number, start: number, size: number): Window => {
     if (storage.readInto === undefined) return { size, ready: storage.readBlock(index, start, size), memory: undefined, lent: 0, cached: true };
-    const memory = (spare.pop() ?? new Uint8Array(windowBytes)).subarray(0, size);
+    const memory = spare.take(size);
     const w: Window = { size, ready: storage.readInto(index, start, memory).then(() => memory), memory, lent: 0, cached: true };
     owners.set(memory.buffer, w);
     return w;

@@ -1,8 +1,9 @@
 /**
- * Recycled piece buffers for the download path. Pieces are assembled, hashed, written and then
- * no longer needed; allocating a fresh buffer for each one left the heap to the garbage
- * collector and to malloc's free lists, and the download's private memory drifted upward with
- * the file size. A pool keeps the number of live piece buffers at what is actually in flight.
+ * Recycled fixed-size buffers: the download path's piece buffers and the upload path's read-cache
+ * windows. Pieces are assembled, hashed, written and then no longer needed; allocating a fresh
+ * buffer for each one left the heap to the garbage collector and to malloc's free lists, and the
+ * download's private memory drifted upward with the file size. A pool keeps the number of live
+ * buffers at what is actually in flight.
  *
  * @module
  */
@@ -15,7 +16,7 @@
 export const MAX_IDLE_PIECE_BYTES = 32 * 1024 * 1024;
 
 /**
- * A pool of piece-sized buffers (the torrent's piece length; shorter pieces use a view).
+ * A pool of buffers of one size (a piece's, a window's; shorter ones use a view).
  *
  * @example
  * ```ts
@@ -30,8 +31,12 @@ export class PiecePool {
 
   private readonly maxIdle: number;
 
-  constructor(private readonly pieceLength: number) {
-    this.maxIdle = Math.max(1, Math.floor(MAX_IDLE_PIECE_BYTES / pieceLength));
+  /**
+   * @param pieceLength - the size of every buffer
+   * @param maxIdleBytes - most bytes of idle buffers kept (at least one buffer)
+   */
+  constructor(private readonly pieceLength: number, maxIdleBytes = MAX_IDLE_PIECE_BYTES) {
+    this.maxIdle = Math.max(1, Math.floor(maxIdleBytes / pieceLength));
   }
 
   /** A buffer of `size` bytes (contents undefined: every byte is overwritten by a block). */
