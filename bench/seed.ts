@@ -9,14 +9,15 @@
  * `/proc/PID/stat`) is read when the leecher starts and when it prints its completion line, so
  * the start-up check is not counted. Every copy is compared (SHA-1) with the payload. The table
  * shows medians. Target: rxtorrent's CPU-seconds per GiB served ≤ libtorrent's seeder's.
- * `BENCH_SIZE_MIB` changes the size, `BENCH_SEEDERS=rxtorrent,libtorrent` the seeders.
+ * `BENCH_SIZE_MIB` changes the size, `BENCH_SEEDERS=rxtorrent,libtorrent` the seeders;
+ * `BENCH_RXTORRENT_BASELINE=/path/to/other/dist/cli/main.js` adds `rxtorrent-base`, another build.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childrenOf, startBackground, watchPeaks, type Background } from './lib/background.js';
-import { freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_SEEDING, RXTORRENT, startTracker, createTorrentFile } from './lib/btClients.js';
+import { freePort, LT_DONE, LT_ENV, LT_READY, ltArgs, PYTHON, RX_SEEDING, RXTORRENT, RXTORRENT_BASELINE, startTracker, createTorrentFile } from './lib/btClients.js';
 import { printTable } from './lib/measure.js';
 import { loadAverages, sha1File, writePayload } from './lib/payload.js';
 
@@ -27,9 +28,14 @@ const NAME = 'payload.bin';
 /** Clock ticks per second of `/proc/PID/stat` (`getconf CLK_TCK` on Linux). */
 const CLK_TCK = 100;
 
-/** `-rc4`: the seeder and the leecher both require RC4 (MSE/PE). */
-type Seeder = 'rxtorrent' | 'libtorrent' | 'aria2' | 'rxtorrent-rc4' | 'libtorrent-rc4';
-const ALL_SEEDERS: readonly Seeder[] = ['rxtorrent', 'libtorrent', 'aria2', 'rxtorrent-rc4', 'libtorrent-rc4'];
+/**
+ * `-rc4`: the seeder and the leecher both require RC4 (MSE/PE). `rxtorrent-base`: the build named
+ * by `BENCH_RXTORRENT_BASELINE`, when set.
+ */
+type Seeder = 'rxtorrent' | 'rxtorrent-base' | 'libtorrent' | 'aria2' | 'rxtorrent-rc4' | 'libtorrent-rc4';
+const ALL_SEEDERS: readonly Seeder[] = [
+  'rxtorrent', ...(RXTORRENT_BASELINE === undefined ? [] : ['rxtorrent-base' as const]), 'libtorrent', 'aria2', 'rxtorrent-rc4', 'libtorrent-rc4',
+];
 /** libtorrent's settings for a connection that must be RC4-encrypted. */
 const LT_RC4 = ['--enc', 'forced', '--enc-level', 'rc4'];
 const SEEDERS = ALL_SEEDERS.filter((s) => process.env.BENCH_SEEDERS === undefined || process.env.BENCH_SEEDERS.split(',').includes(s));
@@ -81,7 +87,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 async function startSeeder(seeder: Seeder, torrent: string, seedDir: string, port: number): Promise<Background> {
   const timeoutSec = RUN_TIMEOUT_SEC + 120;
   if (seeder.startsWith('rxtorrent')) {
-    const args = [RXTORRENT, 'seed', torrent, '-d', join(seedDir, NAME), '--ip', '127.0.0.1', '-p', String(port), '--json', ...(seeder === 'rxtorrent-rc4' ? ['--encryption', 'require'] : [])];
+    const cli = seeder === 'rxtorrent-base' ? (RXTORRENT_BASELINE ?? RXTORRENT) : RXTORRENT;
+    const args = [cli, 'seed', torrent, '-d', join(seedDir, NAME), '--ip', '127.0.0.1', '-p', String(port), '--json', ...(seeder === 'rxtorrent-rc4' ? ['--encryption', 'require'] : [])];
     const p = startBackground(process.execPath, args, { name: 'rx-seed', timeoutSec });
     await p.waitForLine(RX_SEEDING, 120_000);
     return p;

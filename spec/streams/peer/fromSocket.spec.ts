@@ -71,7 +71,8 @@ describe('fromSocket', function () {
     let resolved = false;
     for (let i = 0; i < 64 && pending === undefined; i++) {
       const write = io.write(block);
-      // A write under the high-water mark resolves at once; the first one over it waits.
+      // The tick's writes leave at its end; one the kernel could not take waits for drain.
+      await new Promise((r) => setImmediate(r));
       if (socket.writableNeedDrain) pending = write.then(() => void (resolved = true));
     }
     expect(pending, 'the socket buffer never filled').to.not.equal(undefined);

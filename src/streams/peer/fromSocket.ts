@@ -21,8 +21,9 @@ export interface SocketStream {
    */
   readonly bytes$: Observable<Uint8Array>;
   /**
-   * Writes `chunks` back to back, in one `writev` with no copy (a piece header and its block).
-   * Small writes of the same tick (requests, haves) are batched into one `writev` too.
+   * Writes `chunks` back to back with no copy (a piece header and its block). Everything written
+   * in one tick leaves in one `writev` at its end: a burst of requests or haves, or the blocks
+   * served for one read of requests (as many as the socket's backpressure let through).
    * @returns resolves at once while the socket's buffer is below its high-water mark, else after
    *   `drain`; also when the socket is (or becomes) closed. Never rejects.
    */
@@ -61,8 +62,6 @@ export const MAX_UNSENT_BYTES = 1024 * 1024;
  * by 100 MiB under the byte bound alone, by 55 MiB with this one too (V8 heap kept after garbage; live heap +1 MiB).
  */
 export const MAX_UNSENT_WRITES = 1024;
-/** Writes smaller than this are batched per tick (control messages); larger ones go at once. */
-const CORK_BELOW_BYTES = 1024;
 /** Socket error codes that only mean the peer has closed the connection. */
 const CLOSED_BY_PEER = new Set(['ECONNRESET', 'EPIPE']);
 const ignore = (): void => undefined;
@@ -156,29 +155,22 @@ export function fromSocket(socket: Socket, reads?: ReusedReads): SocketStream {
       release?.();
       return RESOLVED;
     }
-    let size = 0;
-    for (const chunk of chunks) size += chunk.length;
-    // Small messages written in one tick leave in one writev: a burst of requests or haves is
-    // one syscall, not one each (measured: per-message writes were a quarter of a download's
-    // CPU). Data goes out at once, after them, so the socket's backpressure stays exact.
-    if (size < CORK_BELOW_BYTES) {
-      if (!corked) {
-        corked = true;
-        socket.cork();
-        process.nextTick(uncork);
-      }
-    } else if (corked) {
-      uncork();
+    // What is written in one tick leaves in one writev: a burst of requests or haves is one
+    // syscall, not one each (measured: per-message writes were a quarter of a download's CPU),
+    // and so are the blocks served in one tick. The socket's backpressure is unchanged: write()
+    // still says when its buffer is past the high-water mark.
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(uncork);
     }
     let ok = true;
-    if (chunks.length > 1 && !corked) socket.cork();
     // Node calls a write's callback once it reached the kernel, or with an error when the
     // socket is destroyed first: either way the memory is no longer held.
     const last = chunks.length - 1;
     for (let i = 0; i < last; i++) ok = socket.write(chunks[i]!);
     if (last >= 0) ok = release === undefined ? socket.write(chunks[last]!) : socket.write(chunks[last]!, () => release());
     else release?.();
-    if (chunks.length > 1 && !corked) socket.uncork();
     if (!ok || held > 0) held += chunks.length;
     if (!backlogged && (socket.writableLength > MAX_UNSENT_BYTES || held > MAX_UNSENT_WRITES)) {
       backlogged = true;
